@@ -1,0 +1,52 @@
+# One place for warnings, sanitizers and test labels, so every target is built the same way.
+
+set(TRIAGENT_WARNINGS -Wall -Wextra -Wpedantic -Werror -Wno-error=deprecated-declarations)
+set(TRIAGENT_SANITIZER_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+
+function(triagent_apply_common target)
+  target_compile_options(${target} PRIVATE ${TRIAGENT_WARNINGS})
+  if(TRIAGENT_SANITIZE)
+    target_compile_options(${target} PRIVATE ${TRIAGENT_SANITIZER_FLAGS})
+    target_link_options(${target} PRIVATE ${TRIAGENT_SANITIZER_FLAGS})
+  endif()
+endfunction()
+
+# triagent_add_library(NAME name SOURCES ... [DEPS ...])
+function(triagent_add_library)
+  cmake_parse_arguments(ARG "" "NAME" "SOURCES;DEPS" ${ARGN})
+  add_library(${ARG_NAME} STATIC ${ARG_SOURCES})
+  target_include_directories(${ARG_NAME} PUBLIC ${PROJECT_SOURCE_DIR}/include PRIVATE ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(${ARG_NAME} PUBLIC ${ARG_DEPS})
+  triagent_apply_common(${ARG_NAME})
+  if(TRIAGENT_SANITIZE)
+    target_link_options(${ARG_NAME} INTERFACE ${TRIAGENT_SANITIZER_FLAGS})
+  endif()
+endfunction()
+
+# triagent_add_executable(NAME name SOURCES ... [DEPS ...])
+function(triagent_add_executable)
+  cmake_parse_arguments(ARG "" "NAME" "SOURCES;DEPS" ${ARGN})
+  add_executable(${ARG_NAME} ${ARG_SOURCES})
+  target_include_directories(${ARG_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/include ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS})
+  triagent_apply_common(${ARG_NAME})
+endfunction()
+
+# triagent_add_test(NAME name SOURCES ... [DEPS ...] LABEL unit|integration|fuzz-regression [TIMEOUT s])
+# Each test binary is discovered by gtest so ctest reports every case, with a label and a timeout.
+function(triagent_add_test)
+  cmake_parse_arguments(ARG "" "NAME;LABEL;TIMEOUT" "SOURCES;DEPS" ${ARGN})
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 60)
+  endif()
+  triagent_add_executable(NAME ${ARG_NAME} SOURCES ${ARG_SOURCES}
+    DEPS ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  target_include_directories(${ARG_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
+  target_compile_definitions(${ARG_NAME} PRIVATE
+    TRIAGENT_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    TRIAGENT_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  include(GoogleTest)
+  gtest_discover_tests(${ARG_NAME}
+    PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT}
+    DISCOVERY_TIMEOUT 30)
+endfunction()

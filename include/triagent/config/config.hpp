@@ -1,0 +1,124 @@
+#pragma once
+// Config: the daemon's whole configuration as typed, immutable structs, built once from YAML
+// (config/triagent.yaml is the shipped default) and shared read-only by every component.
+//
+//   auto cfg = load_config_file("config/triagent.yaml");   // see config/loader.hpp
+//   if (!cfg) { std::cerr << cfg.error().message; return 78; }
+//   serve(*cfg);
+//
+// Secrets (tokens, HMAC keys) are held in `Secret`, whose only way out is `reveal()`; it never
+// prints, so a config dump or a log line cannot leak one.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace triagent {
+
+class Secret {
+ public:
+  Secret() = default;
+  explicit Secret(std::string value) : value_(std::move(value)) {}
+  bool empty() const { return value_.empty(); }
+  const std::string& reveal() const { return value_; }
+  // What a dump shows instead of the value.
+  std::string redacted() const { return value_.empty() ? "" : "<redacted>"; }
+
+ private:
+  std::string value_;
+};
+
+struct TlsConfig {
+  bool enabled = false;
+  std::string cert_file;  // PEM certificate chain
+  std::string key_file;   // PEM private key
+};
+
+struct ServerConfig {
+  std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free port
+  int threads = 2;                        // io_context threads
+  int max_connections = 1024;             // over this, new connections get 503 and are closed
+  std::uint64_t max_header_bytes = 16 * 1024;
+  std::uint64_t max_body_bytes = 1024 * 1024;
+  int read_timeout_ms = 10'000;           // a whole request (headers + body) must arrive within this
+  int keepalive_timeout_ms = 30'000;      // idle time allowed between requests on one connection
+  int max_requests_per_connection = 1000;
+  TlsConfig tls;
+};
+
+struct LogConfig {
+  std::string level = "info";  // trace, debug, info, warn, error, critical, off
+};
+
+// Where each normalized field is found in a JSON webhook body, as JSON pointers (RFC 6901).
+// Lists take several pointers; a pointer may name a string, a number or an array of strings.
+struct FieldMapping {
+  std::string external_id = "/id";
+  std::string title = "/title";
+  std::string severity = "/severity";
+  std::string time = "/time";
+  std::string tenant;
+  std::vector<std::string> hosts;
+  std::vector<std::string> users;
+  std::vector<std::string> ips;
+  std::vector<std::string> hashes;
+  std::vector<std::string> processes;
+  std::vector<std::string> files;
+  std::vector<std::string> domains;
+};
+
+struct WebhookSourceConfig {
+  bool enabled = true;
+  Secret token;        // accepted as "Authorization: Bearer <token>"; empty: bearer auth off
+  Secret hmac_secret;  // accepted as "X-Triagent-Signature: t=..,v1=.."; empty: HMAC auth off
+  // Only for sources whose payload is user-templated (dataset, generic).
+  std::optional<FieldMapping> mapping;
+};
+
+struct WebhooksConfig {
+  int replay_window_seconds = 300;
+  // Keyed by source name: dataset, singularity, vigilance, generic.
+  std::map<std::string, WebhookSourceConfig> sources;
+};
+
+struct AuthConfig {
+  Secret admin_token;  // "Authorization: Bearer <admin_token>" for /v1/jobs and other admin routes
+};
+
+struct QueueConfig {
+  std::string backend = "sqlite";
+  std::string path;                    // database file; empty: <data_dir>/triagent.db
+  std::int64_t max_depth = 100'000;    // over this many ready jobs, webhooks get 503 + Retry-After
+  int retry_after_seconds = 5;         // what 503 answers tell senders to wait
+  int lease_seconds = 60;              // visibility timeout of a leased job
+  int max_attempts = 5;                // then the job is dead-lettered
+  int backoff_base_ms = 1000;          // full-jitter exponential backoff between attempts
+  int backoff_cap_ms = 300'000;
+  int group_commit_max_batch = 512;    // most operations in one transaction
+  int done_retention_hours = 168;      // finished jobs are purged after this
+};
+
+struct WorkersConfig {
+  int count = 4;                    // concurrent jobs
+  int poll_interval_ms = 500;       // how often idle workers look for delayed jobs
+  int drain_timeout_seconds = 20;   // on SIGTERM, how long in-flight jobs may still run
+};
+
+struct Config {
+  std::string source_name;  // the file the config came from, or "<embedded>"
+  std::string data_dir = "./var";
+  std::string mode = "shadow";  // shadow | assist | auto
+  ServerConfig server;
+  LogConfig log;
+  AuthConfig auth;
+  WebhooksConfig webhooks;
+  QueueConfig queue;
+  WorkersConfig workers;
+
+  // The queue database path, resolved against data_dir.
+  std::string queue_path() const { return queue.path.empty() ? data_dir + "/triagent.db" : queue.path; }
+};
+
+}  // namespace triagent

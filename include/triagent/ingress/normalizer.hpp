@@ -1,0 +1,39 @@
+#pragma once
+// Normalizer: turns one source's webhook body into an Incident.
+//
+// Bodies are untrusted: a normalizer never throws on any input, and a body it cannot use gives
+// ErrorCode::invalid_argument with a message that names the problem ("no external id at /alertId").
+// Singularity and Vigilance webhooks may carry only ids; a normalizer takes what is there and a
+// later pipeline stage fetches the rest.
+//
+//   auto n = make_normalizer("singularity", source_config);
+//   Result<Incident> inc = n->normalize(body_json);
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "triagent/config/config.hpp"
+#include "triagent/core/incident.hpp"
+#include "triagent/core/result.hpp"
+
+namespace triagent {
+
+class Normalizer {
+ public:
+  virtual ~Normalizer() = default;
+  virtual const std::string& source() const = 0;
+  virtual Result<Incident> normalize(const nlohmann::json& body) const = 0;
+};
+
+// The source names that have a normalizer: "dataset", "singularity", "vigilance", "generic".
+const std::vector<std::string>& known_webhook_sources();
+
+// The default field mapping of a templated source (dataset: docs/dataset-webhook-template.md;
+// generic: /id, /title, /severity, /time).
+FieldMapping default_field_mapping(const std::string& source);
+
+// nullptr for an unknown source name.
+std::unique_ptr<Normalizer> make_normalizer(const std::string& source, const WebhookSourceConfig& config);
+
+}  // namespace triagent

@@ -1,0 +1,33 @@
+#pragma once
+// The embedded, single-node JobQueue: one SQLite file in WAL mode with synchronous=FULL, one
+// writer thread doing group commit. See docs/durability.md for exactly what survives a crash.
+
+#include <memory>
+#include <string>
+
+#include "triagent/config/config.hpp"
+#include "triagent/core/clock.hpp"
+#include "triagent/core/result.hpp"
+#include "triagent/queue/job_queue.hpp"
+
+namespace triagent {
+
+struct SqliteQueueOptions {
+  std::string path;                   // database file; created with its directory if missing
+  std::int64_t max_depth = 100'000;
+  int lease_seconds = 60;
+  int default_max_attempts = 5;
+  int backoff_base_ms = 1000;
+  int backoff_cap_ms = 300'000;
+  int group_commit_max_batch = 512;
+  int done_retention_hours = 168;
+
+  static SqliteQueueOptions from_config(const Config& cfg);
+};
+
+// Opens (creating if needed) and migrates the database. `clock` must outlive the queue.
+// `random_seed` seeds the backoff jitter (tests pass a fixed one).
+Result<std::unique_ptr<JobQueue>> open_sqlite_job_queue(const SqliteQueueOptions& options, const Clock& clock,
+                                                        std::uint64_t random_seed = 0);
+
+}  // namespace triagent
