@@ -101,7 +101,7 @@ struct QueueConfig {
 };
 
 struct WorkersConfig {
-  int count = 4;                    // concurrent jobs
+  int count = 4;                    // concurrent jobs; 0: an intake-only node (jobs stay queued)
   int poll_interval_ms = 500;       // how often idle workers look for delayed jobs
   int drain_timeout_seconds = 20;   // on SIGTERM, how long in-flight jobs may still run
 };

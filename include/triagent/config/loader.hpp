@@ -6,6 +6,9 @@
 // String scalars are interpolated after parsing: ${VAR}, ${VAR:-default}, ${VAR:?message},
 // ${file:/path} (one trailing newline trimmed) and $$ for a literal '$'. A value that would
 // contain a newline after interpolation is rejected (no YAML injection through env or files).
+// The full grammar is in config/interpolate.hpp. Keys are never interpolated; a key without a
+// value counts as absent (it keeps its default). An error never shows a secret or a value that
+// came from the environment or a file.
 
 #include <string>
 #include <string_view>

@@ -12,6 +12,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "triagent/config/config.hpp"
 #include "triagent/core/incident.hpp"

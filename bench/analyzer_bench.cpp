@@ -1,0 +1,91 @@
+// analyzer_bench: MB/s of `classify` (analyzer + enriched JSON) and `redact` on one core, over the
+// raw logs of shared/data/logs/raw (or a directory given as argv[1]) repeated to >= 100 MB.
+//
+//   ./analyzer_bench [LOG_DIR] [TARGET_MB]
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "triagent/analysis/analyzer.hpp"
+#include "triagent/privacy/redactor.hpp"
+
+namespace {
+
+std::vector<std::string> load_lines(const std::string& dir) {
+  std::vector<std::string> lines;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() != ".log") continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::string line;
+    while (std::getline(in, line)) lines.push_back(line);
+  }
+  return lines;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace triagent;
+  const std::string dir = argc > 1 ? argv[1] : TRIAGENT_DEFAULT_LOG_DIR;
+  const double target_mb = argc > 2 ? std::atof(argv[2]) : 100.0;
+  const std::vector<std::string> lines = load_lines(dir);
+  if (lines.empty()) {
+    std::fprintf(stderr, "analyzer_bench: no *.log files in %s\n", dir.c_str());
+    return 1;
+  }
+  std::size_t sample_bytes = 0;
+  for (const auto& l : lines) sample_bytes += l.size() + 1;
+  const std::size_t rounds = static_cast<std::size_t>(target_mb * 1e6 / static_cast<double>(sample_bytes)) + 1;
+  std::printf("input: %zu lines, %zu bytes from %s, repeated %zu times (%.1f MB)\n", lines.size(), sample_bytes,
+              dir.c_str(), rounds, static_cast<double>(sample_bytes * rounds) / 1e6);
+
+  auto analyzer = analysis::Analyzer::create(analysis::AnalyzerConfig{});
+  if (!analyzer) return 1;
+  analysis::AnalysisState st;
+  std::string out;
+  std::size_t out_bytes = 0;
+  auto t0 = std::chrono::steady_clock::now();
+  for (std::size_t r = 0; r < rounds; ++r) {
+    for (const auto& l : lines) {
+      analyzer->analyze(l, st);
+      out.clear();
+      analyzer->write_enriched(st, out);
+      out_bytes += out.size();
+    }
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double mb = static_cast<double>(sample_bytes * rounds) / 1e6;
+  std::printf("classify: %.1f MB in %.2f s = %.1f MB/s (%zu rules, output %.1f MB)\n", mb, secs, mb / secs,
+              analyzer->rules().size(), static_cast<double>(out_bytes) / 1e6);
+
+  auto redactor = privacy::Redactor::create(privacy::RedactionConfig{});
+  if (!redactor) return 1;
+  privacy::Vault vault;
+  std::size_t red_bytes = 0;
+  t0 = std::chrono::steady_clock::now();
+  for (std::size_t r = 0; r < rounds; ++r) {
+    for (const auto& l : lines) {
+      out.clear();
+      red_bytes += redactor->redact_line(l, vault).size();
+    }
+  }
+  secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("redact (line: JSON objects field-aware, text scanned): %.1f MB in %.2f s = %.1f MB/s (vault %zu values)\n",
+              mb, secs, mb / secs, vault.size());
+  t0 = std::chrono::steady_clock::now();
+  for (std::size_t r = 0; r < rounds; ++r) {
+    for (const auto& l : lines) {
+      out.clear();
+      redactor->redact_text(l, vault, out);
+      red_bytes += out.size();
+    }
+  }
+  secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("redact (text scanner on every line): %.1f MB in %.2f s = %.1f MB/s\n", mb, secs, mb / secs);
+  return red_bytes == 0;
+}

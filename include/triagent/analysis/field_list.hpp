@@ -1,0 +1,72 @@
+#pragma once
+// FieldList: the flat fields of one parsed event (dotted key path -> scalar text), reused across
+// events so parsing a stream does not allocate once the buffers have grown.
+//
+//   FieldList fields;
+//   fields.add("Event.EventData.Image", "C:\\Windows\\System32\\cmd.exe");
+//   const std::string* image = fields.find("Image");   // leaf names match too, case-insensitively
+//   fields.clear();                                     // keeps the capacity for the next event
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace triagent::analysis {
+
+struct Field {
+  std::string key;    // full dotted path, e.g. "Event.System.EventID"
+  std::string value;  // scalar as text (numbers and booleans as written)
+};
+
+class FieldList {
+ public:
+  void clear() {
+    size_ = 0;
+    lowered_count_ = 0;
+  }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const Field& operator[](std::size_t i) const { return items_[i]; }
+  const Field* begin() const { return items_.data(); }
+  const Field* end() const { return items_.data() + size_; }
+
+  // Appends a field and returns its value so a parser can fill it in place.
+  std::string& add(std::string_view key, std::string_view value = {});
+  // Replaces the value of `key` (exact, case-insensitive) or adds it.
+  void set(std::string_view key, std::string_view value);
+
+  // First value whose full key equals `name` (case-insensitive); when `name` has no dot, also the
+  // first whose last path element equals it. nullptr when absent.
+  const std::string* find(std::string_view name) const;
+
+  // Calls fn(value) for every field matching `name` as find() does (arrays repeat a key).
+  template <class Fn>
+  void for_each(std::string_view name, Fn&& fn) const {
+    for (std::size_t i = 0; i < size_; ++i) {
+      if (key_matches(items_[i].key, name)) fn(items_[i].value);
+    }
+  }
+  // Same, with the index (for lowered()).
+  template <class Fn>
+  void for_each_index(std::string_view name, Fn&& fn) const {
+    for (std::size_t i = 0; i < size_; ++i) {
+      if (key_matches(items_[i].key, name)) fn(i);
+    }
+  }
+
+  // The ASCII-lower-cased value of field i, computed once per event on first use, so rules can
+  // search case-insensitively with a linear-time memmem.
+  std::string_view lowered(std::size_t i) const;
+
+  static bool key_matches(std::string_view key, std::string_view name);
+
+ private:
+  std::vector<Field> items_;
+  std::size_t size_ = 0;
+  mutable std::vector<std::string> lowered_;
+  mutable std::vector<char> lowered_ok_;
+  mutable std::size_t lowered_count_ = 0;  // how many entries of lowered_ok_ are valid for this event
+};
+
+}  // namespace triagent::analysis

@@ -1,0 +1,59 @@
+#pragma once
+// Redactor: replaces personal data and secrets by stable typed placeholders recorded in a
+// per-job Vault, before anything is sent to an LLM. Text is scanned by PiiScanner; JSON is
+// walked field by field, so user and host fields are redacted by name, allow-listed fields are
+// kept, deny-listed ones are redacted whole, and names learned from fields are also replaced
+// wherever they recur in free text of the same job.
+//
+//   auto redactor = Redactor::create(RedactionConfig{});
+//   Vault vault;
+//   std::string safe = redactor->redact_text("login by bob@corp.com from 8.8.8.8", vault);
+//   // "login by <EMAIL_1> from <IP_1>"
+//   nlohmann::json event = ...;  redactor->redact_json(event, vault);
+//   std::string answer = vault.restore(llm_answer);   // back to real values, inside the boundary
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "triagent/core/result.hpp"
+#include "triagent/privacy/pii_scanner.hpp"
+#include "triagent/privacy/redaction_config.hpp"
+#include "triagent/privacy/vault.hpp"
+
+namespace triagent::privacy {
+
+class Redactor {
+ public:
+  static Result<Redactor> create(const RedactionConfig& config);
+
+  // Appends the redacted form of `text` to `out`.
+  void redact_text(std::string_view text, Vault& vault, std::string& out) const;
+  std::string redact_text(std::string_view text, Vault& vault) const;
+
+  // Redacts every string of `value` in place (object keys are kept).
+  void redact_json(nlohmann::json& value, Vault& vault) const;
+
+  // One input line: a JSON object is redacted as JSON and re-serialised, anything else as text.
+  std::string redact_line(std::string_view line, Vault& vault) const;
+
+  // The findings redact_text would replace (for evaluation and tests), in text order.
+  void find(std::string_view text, std::vector<PiiFinding>& out) const;
+
+  const RedactionConfig& config() const { return scanner_.config(); }
+
+ private:
+  Redactor(PiiScanner scanner, std::shared_ptr<const struct RedactorTables> tables)
+      : scanner_(std::move(scanner)), tables_(std::move(tables)) {}
+  void find_named_values(std::string_view text, std::vector<PiiFinding>& out) const;
+  void add_known_names(std::string_view text, const Vault& vault, std::vector<PiiFinding>& findings) const;
+  void redact_json_fields(nlohmann::json& value, const std::string* key, Vault& vault) const;
+  void redact_json_text(nlohmann::json& value, const std::string* key, Vault& vault) const;
+
+  PiiScanner scanner_;
+  std::shared_ptr<const struct RedactorTables> tables_;
+};
+
+}  // namespace triagent::privacy

@@ -1,0 +1,64 @@
+#pragma once
+// Vault: the per-job map between sensitive values and their typed placeholders. The same value
+// always gets the same placeholder within a job, so the LLM can still correlate ("<USER_1> logged
+// on to <HOST_2>"), and the placeholders in its answer can be restored inside the trust boundary.
+// Not thread-safe: one job, one vault.
+//
+//   Vault vault;
+//   std::string p = vault.placeholder("EMAIL", "bob@example.com");   // "<EMAIL_1>"
+//   vault.placeholder("EMAIL", "bob@example.com");                   // "<EMAIL_1>" again
+//   std::string text = vault.restore("mail <EMAIL_1> now");          // "mail bob@example.com now"
+//   bool leaked = vault.find_leak(outbound_text).has_value();        // pre-send check
+
+#include <cstddef>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace triagent::privacy {
+
+class Vault {
+ public:
+  // The placeholder for `value`, creating "<TAG_n>" on first sight. A value seen before under
+  // another tag keeps its first placeholder (one value, one placeholder).
+  const std::string& placeholder(std::string_view tag, std::string_view value);
+
+  // The original value of a placeholder ("<EMAIL_1>"), if this vault made it.
+  std::optional<std::string_view> value_of(std::string_view placeholder) const;
+  std::optional<std::string_view> placeholder_of(std::string_view value) const;
+
+  // Replaces every placeholder this vault made by its value. Placeholders are matched whole
+  // ("<USER_1>" never matches inside "<USER_12>"); unknown ones are left as they are.
+  std::string restore(std::string_view text) const;
+  // The same over every string (keys untouched) of a JSON value, in place.
+  void restore(nlohmann::json& value) const;
+
+  // Every raw value recorded, for a leak check before anything leaves the trust boundary.
+  std::vector<std::string> raw_values() const;
+  // The first recorded raw value that occurs in `text` (at token boundaries), if any.
+  std::optional<std::string> find_leak(std::string_view text) const;
+
+  // Calls fn(value, placeholder) for every entry.
+  template <class Fn>
+  void for_each(Fn&& fn) const {
+    for (const auto& [value, ph] : by_value_) fn(std::string_view(value), std::string_view(ph));
+  }
+
+  std::size_t size() const { return by_value_.size(); }
+  bool empty() const { return by_value_.empty(); }
+
+  // Persisted with the job so a retried job restores with the same mapping.
+  nlohmann::json to_json() const;
+  static Vault from_json(const nlohmann::json& j);
+
+ private:
+  std::unordered_map<std::string, std::string> by_value_;        // value -> placeholder
+  std::unordered_map<std::string, std::string> by_placeholder_;  // placeholder -> value
+  std::map<std::string, std::size_t, std::less<>> counters_;     // tag -> last number
+};
+
+}  // namespace triagent::privacy

@@ -1,0 +1,377 @@
+#include "triagent/analysis/analyzer.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+
+#include "embedded_data.hpp"
+#include "triagent/analysis/json_flatten.hpp"
+#include "triagent/analysis/text_util.hpp"
+
+namespace triagent::analysis {
+namespace {
+
+constexpr std::array<std::string_view, 16> kUserFields = {
+    "User", "SubjectUserName", "TargetUserName", "AccountName", "UserName", "SamAccountName", "ParentUser",
+    "SourceUser", "TargetUser", "suser", "duser", "user", "userName", "UserId", "UserPrincipalName", "ruser"};
+constexpr std::array<std::string_view, 12> kHostFields = {
+    "Computer", "ComputerName", "Hostname", "host", "hostname", "WorkstationName", "DestinationHostname",
+    "SourceHostname", "shost", "dhost", "dvchost", "MachineName"};
+constexpr std::array<std::string_view, 10> kProcessFields = {
+    "Image", "ParentImage", "NewProcessName", "ParentProcessName", "SourceImage", "TargetImage", "ProcessName",
+    "exe", "comm", "program"};
+constexpr std::array<std::string_view, 6> kCommandFields = {"CommandLine", "ParentCommandLine", "ProcessCommandLine",
+                                                            "COMMAND", "cmd", "proctitle"};
+
+template <std::size_t N>
+bool leaf_in(std::string_view key, const std::array<std::string_view, N>& names) {
+  const auto dot = key.rfind('.');
+  const std::string_view leaf = dot == std::string_view::npos ? key : key.substr(dot + 1);
+  for (auto n : names) {
+    if (iequals(leaf, n)) return true;
+  }
+  return false;
+}
+
+bool add_unique(std::vector<std::string>& list, std::string_view v, std::size_t cap) {
+  if (v.empty() || v == "-" || list.size() >= cap) return false;
+  for (const auto& x : list) {
+    if (x == v) return false;
+  }
+  list.emplace_back(v);
+  return true;
+}
+
+double level_weight(RuleLevel l) {
+  switch (l) {
+    case RuleLevel::informational: return 1;
+    case RuleLevel::low: return 2;
+    case RuleLevel::medium: return 3;
+    case RuleLevel::high: return 4;
+    case RuleLevel::critical: return 5;
+  }
+  return 3;
+}
+
+int level_base(RuleLevel l) {
+  switch (l) {
+    case RuleLevel::informational: return 15;
+    case RuleLevel::low: return 30;
+    case RuleLevel::medium: return 50;
+    case RuleLevel::high: return 70;
+    case RuleLevel::critical: return 85;
+  }
+  return 50;
+}
+
+void append_string(std::string& out, std::string_view s) {
+  out.push_back('"');
+  append_json_escaped(out, s);
+  out.push_back('"');
+}
+
+void append_list(std::string& out, const std::vector<std::string>& list) {
+  out.push_back('[');
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (i) out.push_back(',');
+    append_string(out, list[i]);
+  }
+  out.push_back(']');
+}
+
+}  // namespace
+
+void AnalysisState::clear() {
+  indicators.clear();
+  users.clear();
+  hosts.clear();
+  processes.clear();
+  command_lines.clear();
+  matched_rules.clear();
+  techniques.clear();
+  severity_score = 0;
+  severity = Severity::info;
+  severity_reasons.clear();
+  truncated = false;
+}
+
+Result<Analyzer> Analyzer::create(const AnalyzerConfig& config, std::vector<std::string>* warnings) {
+  Analyzer a;
+  a.config_ = config;
+  a.detector_ = LogTypeDetector(config.json_limits);
+  a.catalog_ = &AttackCatalog::builtin();
+  if (a.catalog_->size() == 0) return make_error(ErrorCode::internal, "embedded ATT&CK table failed to load");
+  auto rules = std::make_shared<SigmaRuleSet>();
+  if (config.builtin_rules) {
+    for (const auto& [name, text] : embedded::builtin_rules()) {
+      auto n = rules->add_yaml(text, name, *a.catalog_, warnings);
+      if (!n) return make_error(ErrorCode::internal, "built-in rules: " + n.error().message);
+    }
+  }
+  for (const auto& dir : config.rule_dirs) {
+    auto n = rules->add_directory(dir, *a.catalog_, warnings);
+    if (!n) return n.error();
+  }
+  a.rules_ = std::move(rules);
+  return a;
+}
+
+void Analyzer::collect_entities(AnalysisState& st) const {
+  const ParsedEvent& ev = st.event;
+  const std::size_t cap = config_.max_entities_per_kind;
+  st.indicators.max_per_kind = cap;
+  if (ev.format == InputFormat::text) {
+    extractor_.scan(ev.raw.substr(0, config_.max_event_bytes), st.indicators);
+  }
+  std::size_t budget = config_.max_event_bytes;
+  for (const Field& f : ev.fields) {
+    if (leaf_in(f.key, kUserFields)) add_unique(st.users, f.value, cap);
+    else if (leaf_in(f.key, kHostFields)) add_unique(st.hosts, f.value, cap);
+    else if (leaf_in(f.key, kProcessFields)) add_unique(st.processes, f.value, cap);
+    if (leaf_in(f.key, kCommandFields)) add_unique(st.command_lines, f.value, cap);
+    if (ev.format != InputFormat::text && budget > 0) {
+      const std::string_view v = std::string_view(f.value).substr(0, budget);
+      budget -= v.size();
+      extractor_.scan(v, st.indicators);
+    }
+  }
+  for (const auto& u : st.indicators.users) add_unique(st.users, u, cap);
+}
+
+void Analyzer::rank_techniques(AnalysisState& st) const {
+  for (const SigmaRule* r : st.matched_rules) {
+    for (const auto& id : r->techniques) {
+      const Technique* t = catalog_->find(id);
+      if (!t) continue;
+      auto it = std::find_if(st.techniques.begin(), st.techniques.end(),
+                             [t](const TechniqueHit& h) { return h.technique == t; });
+      if (it == st.techniques.end()) {
+        st.techniques.push_back(TechniqueHit{t, 0, {}});
+        it = st.techniques.end() - 1;
+      }
+      // A rule naming several techniques spreads its weight a little.
+      // A rule naming several techniques spreads its weight a little; full-text keyword rules
+      // are weaker evidence than rules on the event's own fields.
+      it->score += level_weight(r->level) / (1.0 + 0.1 * static_cast<double>(r->techniques.size() - 1)) *
+                   (r->keyword_only ? 0.6 : 1.0);
+      it->rules.push_back(r);
+    }
+  }
+  std::stable_sort(st.techniques.begin(), st.techniques.end(), [](const TechniqueHit& a, const TechniqueHit& b) {
+    if (a.score != b.score) return a.score > b.score;
+    return a.technique->id.size() > b.technique->id.size();  // sub-technique first
+  });
+}
+
+void Analyzer::score_severity(AnalysisState& st) const {
+  int score = 0;
+  auto reason = [&st](std::string r) { st.severity_reasons.push_back(std::move(r)); };
+  if (!st.matched_rules.empty()) {
+    RuleLevel top = RuleLevel::informational;
+    for (const SigmaRule* r : st.matched_rules) top = std::max(top, r->level);
+    score = level_base(top);
+    for (const SigmaRule* r : st.matched_rules) {
+      if (r->level == top) {
+        reason(std::string("rule '") + r->title + "' (" + to_string(r->level) + ")");
+        break;
+      }
+    }
+    const int extra = static_cast<int>(std::min<std::size_t>(st.matched_rules.size() - 1, 3)) * 5;
+    if (extra) {
+      score += extra;
+      reason(std::to_string(st.matched_rules.size()) + " rules matched");
+    }
+  }
+  // The source's own severity, when it states one.
+  const FieldList& f = st.event.fields;
+  if (const std::string* sev = f.find("severity")) {
+    const long long n = parse_uint(*sev);
+    int s = -1;
+    if (n >= 0 && n <= 10 && st.event.log_type == "cef") s = static_cast<int>(n) * 8;
+    else if (auto parsed = parse_severity(*sev)) s = static_cast<int>(*parsed) * 15 - 15;
+    if (s > score) {
+      score = s;
+      reason("source severity " + *sev);
+    }
+  }
+  if (const std::string* level = f.find("level")) {
+    if (iequals(*level, "error") || iequals(*level, "fatal") || iequals(*level, "critical") ||
+        iequals(*level, "severe") || iequals(*level, "crit") || iequals(*level, "emerg") || iequals(*level, "alert")) {
+      if (score < 25) {
+        score = 25;
+        reason("log level " + *level);
+      }
+    }
+  }
+  // Authentication failures are weak signals on their own.
+  const std::string_view raw = st.event.raw.substr(0, 4096);
+  if (ifind_lower(raw, "failed password") != std::string_view::npos ||
+      ifind_lower(raw, "authentication failure") != std::string_view::npos ||
+      ifind_lower(raw, "invalid user") != std::string_view::npos ||
+      ifind_lower(raw, "possible break-in") != std::string_view::npos) {
+    if (score < 30) {
+      score = 30;
+      reason("authentication failure");
+    }
+  }
+  std::size_t public_ips = 0;
+  for (const auto& ip : st.indicators.ipv4) public_ips += !is_private_ip(ip);
+  if (public_ips && score > 0) {
+    score += 5;
+    reason("public IP address involved");
+  }
+  const std::size_t hashes = st.indicators.md5.size() + st.indicators.sha1.size() + st.indicators.sha256.size();
+  if (!st.indicators.urls.empty() && score > 0) {
+    score += 3;
+    reason("URL involved");
+  }
+  (void)hashes;
+  score = std::clamp(score, 0, 100);
+  st.severity_score = score;
+  st.severity = score >= 80 ? Severity::critical
+                : score >= 60 ? Severity::high
+                : score >= 40 ? Severity::medium
+                : score >= 20 ? Severity::low
+                              : Severity::info;
+}
+
+void Analyzer::analyze(std::string_view line, AnalysisState& st) const {
+  st.clear();
+  if (line.size() > config_.max_event_bytes) {
+    st.truncated = true;
+    line = line.substr(0, config_.max_event_bytes);
+  }
+  detector_.detect(line, st.event);
+  collect_entities(st);
+  rules_->match(st.event, [&st](const SigmaRule& r) { st.matched_rules.push_back(&r); });
+  rank_techniques(st);
+  score_severity(st);
+}
+
+void Analyzer::write_enriched(const AnalysisState& st, std::string& out) const {
+  const ParsedEvent& ev = st.event;
+  std::string_view raw = ev.raw;
+  while (!raw.empty() && (raw.back() == '\n' || raw.back() == '\r' || raw.back() == ' ' || raw.back() == '\t')) {
+    raw.remove_suffix(1);
+  }
+  bool opened = false;
+  if (ev.format == InputFormat::json && ev.json_status == JsonStatus::ok && !st.truncated) {
+    // Keep the object as sent and add the ai_* fields before its closing brace.
+    std::string_view body = trim(raw);
+    body.remove_suffix(1);
+    out.append(body);
+    const std::string_view inner = trim(body.substr(1));
+    if (!inner.empty()) out.push_back(',');
+    opened = true;
+  }
+  if (!opened) {
+    out.append("{\"message\":");
+    append_string(out, raw);
+    out.push_back(',');
+    if (st.truncated) out.append("\"ai_truncated\":true,");
+    if (ev.format == InputFormat::json && ev.json_status != JsonStatus::ok) {
+      out.append("\"ai_parse_error\":");
+      append_string(out, to_string(ev.json_status));
+      out.push_back(',');
+    }
+  }
+  out.append("\"ai_log_type\":");
+  append_string(out, ev.log_type);
+  if (ev.format == InputFormat::text && !ev.fields.empty()) {
+    out.append(",\"ai_fields\":{");
+    bool first = true;
+    for (const Field& f : ev.fields) {
+      if (!first) out.push_back(',');
+      first = false;
+      append_string(out, f.key);
+      out.push_back(':');
+      append_string(out, f.value);
+    }
+    out.push_back('}');
+  }
+  const Indicators& ind = st.indicators;
+  out.append(",\"ai_entities\":{\"users\":");
+  append_list(out, st.users);
+  out.append(",\"hosts\":");
+  append_list(out, st.hosts);
+  out.append(",\"processes\":");
+  append_list(out, st.processes);
+  out.append(",\"command_lines\":");
+  append_list(out, st.command_lines);
+  out.append(",\"file_paths\":");
+  append_list(out, ind.file_paths);
+  out.append(",\"registry_keys\":");
+  append_list(out, ind.registry_keys);
+  out.append(",\"ips\":[");
+  bool first = true;
+  for (const auto* list : {&ind.ipv4, &ind.ipv6}) {
+    for (const auto& ip : *list) {
+      if (!first) out.push_back(',');
+      first = false;
+      out.append("{\"ip\":");
+      append_string(out, ip);
+      out.append(is_private_ip(ip) ? ",\"private\":true}" : ",\"private\":false}");
+    }
+  }
+  out.append("]},\"ai_iocs\":{\"ips\":[");
+  first = true;
+  for (const auto* list : {&ind.ipv4, &ind.ipv6}) {
+    for (const auto& ip : *list) {
+      if (is_private_ip(ip)) continue;
+      if (!first) out.push_back(',');
+      first = false;
+      append_string(out, ip);
+    }
+  }
+  out.append("],\"domains\":");
+  append_list(out, ind.domains);
+  out.append(",\"urls\":");
+  append_list(out, ind.urls);
+  out.append(",\"emails\":");
+  append_list(out, ind.emails);
+  out.append(",\"md5\":");
+  append_list(out, ind.md5);
+  out.append(",\"sha1\":");
+  append_list(out, ind.sha1);
+  out.append(",\"sha256\":");
+  append_list(out, ind.sha256);
+  out.append(",\"cves\":");
+  append_list(out, ind.cves);
+  out.append("},\"ai_attack_technique\":[");
+  for (std::size_t i = 0; i < st.techniques.size(); ++i) {
+    const TechniqueHit& h = st.techniques[i];
+    if (i) out.push_back(',');
+    out.append("{\"id\":");
+    append_string(out, h.technique->id);
+    out.append(",\"name\":");
+    append_string(out, h.technique->name);
+    out.append(",\"tactics\":");
+    append_list(out, h.technique->tactics);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, ",\"score\":%.2f}", h.score);
+    out.append(buf);
+  }
+  out.append("],\"ai_severity_score\":");
+  out.append(std::to_string(st.severity_score));
+  out.append(",\"ai_severity\":");
+  append_string(out, to_string(st.severity));
+  out.append(",\"ai_severity_reasons\":");
+  append_list(out, st.severity_reasons);
+  out.append(",\"ai_matched_rules\":[");
+  for (std::size_t i = 0; i < st.matched_rules.size(); ++i) {
+    const SigmaRule* r = st.matched_rules[i];
+    if (i) out.push_back(',');
+    out.append("{\"id\":");
+    append_string(out, r->id);
+    out.append(",\"title\":");
+    append_string(out, r->title);
+    out.append(",\"level\":");
+    append_string(out, to_string(r->level));
+    out.append(",\"techniques\":");
+    append_list(out, r->techniques);
+    out.push_back('}');
+  }
+  out.append("]}");
+}
+
+}  // namespace triagent::analysis

@@ -1,0 +1,255 @@
+#include "triagent/analysis/fang.hpp"
+
+#include <array>
+
+#include "triagent/analysis/text_util.hpp"
+
+namespace triagent::analysis {
+namespace {
+
+bool is_open(char c) { return c == '[' || c == '(' || c == '{' || c == '<'; }
+bool is_close(char c) { return c == ']' || c == ')' || c == '}' || c == '>'; }
+
+// Words that stand for '.' or '@' inside brackets or between indicator parts.
+constexpr std::array<std::string_view, 4> kDotWords = {"dot", "punto", "punkt", "point"};
+constexpr std::array<std::string_view, 3> kAtWords = {"at", "arroba", "aт"};
+
+bool word_in(std::string_view w, const auto& list) {
+  for (auto x : list) {
+    if (iequals(w, x)) return true;
+  }
+  return false;
+}
+
+bool word_char(char c) { return is_alnum(c) || c == '-' || c == '_' || static_cast<unsigned char>(c) >= 0x80; }
+
+// Tries to read a bracketed defang token at s[i]: optional spaces, an opener, the token, a closer,
+// optional spaces. Returns the replacement and sets `len`, or returns nullptr.
+const char* bracketed(std::string_view s, std::size_t i, std::size_t& len) {
+  std::size_t k = i;
+  // Leading spaces only count when a word precedes and the bracket follows ("me [at] x").
+  while (k < s.size() && s[k] == ' ') ++k;
+  if (k >= s.size()) return nullptr;
+  const bool open = is_open(s[k]);
+  const bool close_first = is_close(s[k]);  // "].[" and "].]" variants
+  if (!open && !close_first) return nullptr;
+  std::size_t b = k + 1;
+  std::size_t e = b;
+  while (e < s.size() && e - b <= 8 && !is_close(s[e]) && !is_open(s[e])) ++e;
+  if (e >= s.size() || e - b > 8) return nullptr;
+  std::string_view inner = s.substr(b, e - b);
+  const char* rep = nullptr;
+  if (inner == "." || word_in(inner, kDotWords)) rep = ".";
+  else if (inner == "@" || word_in(inner, kAtWords)) rep = "@";
+  else if (inner == ":") rep = ":";
+  else if (inner == "://") rep = "://";
+  else if (inner == "/") rep = "/";
+  else if (inner == "-") rep = "-";
+  else if (inner == "," && close_first == false) rep = ".";
+  if (!rep) return nullptr;
+  if (close_first && !(s[e] == '[' || s[e] == ']')) return nullptr;
+  std::size_t end = e + 1;
+  // Spaces around a bracketed dot/at word belong to the defang, not to the text.
+  const bool spaced = k > i;
+  if (spaced) {
+    std::size_t t = end;
+    while (t < s.size() && s[t] == ' ') ++t;
+    if (t == end) return nullptr;  // "a [.]b" is odd; leave it
+    end = t;
+  }
+  len = end - i;
+  return rep;
+}
+
+}  // namespace
+
+bool might_be_defanged(std::string_view t) {
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    switch (t[i]) {
+      case '[':
+      case '(':
+      case '{':
+      case '\\':
+      case '^':
+        return true;
+      case 'x':
+      case 'X':
+      case 'd':
+      case 'D':
+      case 'p':
+      case 'P':
+      case 'A':
+      case 'a':
+      case ':':
+      case '/':
+        break;
+      default:
+        continue;
+    }
+    // Cheap second look for the word forms.
+    const std::string_view rest = t.substr(i);
+    if (istarts_with(rest, "hxxp") || istarts_with(rest, "xxxx") || istarts_with(rest, "dot") ||
+        istarts_with(rest, "punt") || istarts_with(rest, "punk") || rest.starts_with("AT ") ||
+        rest.starts_with(" //") || rest.starts_with("://") || rest.starts_with("//")) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void fang(std::string_view s, std::string& out) {
+  out.clear();
+  out.reserve(s.size());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const char c = s[i];
+    // Scheme forms: hxxp, hXXp, xxxx(s) -> http(s); "[http]://", "(https)://", "http]://"
+    if ((c == 'h' || c == 'H' || c == 'x' || c == 'X') && (i == 0 || !word_char(s[i - 1]))) {
+      std::size_t k = i;
+      std::size_t xs = 0;
+      bool h = false;
+      if (ascii_lower(s[k]) == 'h') {
+        h = true;
+        ++k;
+      }
+      while (k < s.size() && (ascii_lower(s[k]) == 'x' || ascii_lower(s[k]) == 't') && xs < 5) {
+        ++xs;
+        ++k;
+      }
+      bool ok = false;
+      bool secure = false;
+      if (h && xs == 2 && k < s.size() && ascii_lower(s[k]) == 'p') {
+        ++k;
+        ok = true;
+        if (k < s.size() && ascii_lower(s[k]) == 's') {
+          secure = true;
+          ++k;
+        }
+      } else if (!h && (xs == 4 || xs == 5)) {
+        ok = true;
+        secure = xs == 5;
+        if (k < s.size() && ascii_lower(s[k]) == 's' && xs == 4) {
+          secure = true;
+          ++k;
+        }
+      }
+      // Only rewrite when a scheme separator follows, so words like "xxxx" in prose survive.
+      if (ok && k < s.size() && (s[k] == ':' || s[k] == '[' || s[k] == '(' || s[k] == ']' || s[k] == ' ' ||
+                                 s[k] == '/')) {
+        const std::string_view tail = s.substr(k);
+        if (tail.starts_with("://") || tail.starts_with("[://]") || tail.starts_with("[:]//") ||
+            tail.starts_with("(:)//") || tail.starts_with(" ://") || tail.starts_with("//") ||
+            tail.starts_with("]://") || tail.starts_with(":///") || tail.starts_with(":// ")) {
+          out.append(secure ? "https" : "http");
+          i = k;
+          continue;
+        }
+      }
+    }
+    // "[http]://", "(https)://"
+    if ((c == '[' || c == '(') && i + 1 < s.size() && ascii_lower(s[i + 1]) == 'h') {
+      const std::string_view rest = s.substr(i + 1);
+      for (std::string_view scheme : {"https", "http"}) {
+        if (istarts_with(rest, scheme) && rest.size() > scheme.size() && is_close(rest[scheme.size()]) &&
+            rest.substr(scheme.size() + 1).starts_with("://")) {
+          out.append(to_lower(scheme));
+          i += scheme.size() + 2;
+          goto next;
+        }
+      }
+    }
+    // "[www]." / "(www)."
+    if ((c == '[' || c == '(') && istarts_with(s.substr(i + 1), "www") && i + 4 < s.size() && is_close(s[i + 4])) {
+      out.append("www");
+      i += 5;
+      continue;
+    }
+    // Scheme separators: "http ://", "http:// ", "http//", "http:///", "]://"
+    if (c == ':' || c == '/' || c == ' ' || c == ']') {
+      const bool after_scheme = out.size() >= 3 && (iends_with(out, "http") || iends_with(out, "https") ||
+                                                    iends_with(out, "ftp") || iends_with(out, "tcp"));
+      if (after_scheme) {
+        std::size_t k = i;
+        if (s[k] == ']') ++k;
+        while (k < s.size() && s[k] == ' ') ++k;
+        std::size_t slashes = 0;
+        if (k < s.size() && s[k] == ':') ++k;
+        while (k < s.size() && s[k] == '/') {
+          ++slashes;
+          ++k;
+        }
+        if (slashes >= 2 && slashes <= 3) {
+          while (k < s.size() && s[k] == ' ') ++k;
+          out.append("://");
+          i = k;
+          continue;
+        }
+      }
+    }
+    if (is_open(c) || is_close(c) || c == ' ') {
+      std::size_t len = 0;
+      if (const char* rep = bracketed(s, i, len)) {
+        // A spaced bracket needs word characters on both sides ("me [at] example").
+        const bool spaced = c == ' ';
+        if (!spaced || (!out.empty() && word_char(out.back()))) {
+          out.append(rep);
+          i += len;
+          continue;
+        }
+      }
+    }
+    // Escaped dots and slashes: "example\.com", "example^.com", "com\/path".
+    if ((c == '\\' || c == '^') && i + 1 < s.size() && s[i + 1] == '.' && i > 0 && word_char(s[i - 1])) {
+      out.push_back('.');
+      i += 2;
+      continue;
+    }
+    if (c == '\\' && i + 1 < s.size() && s[i + 1] == '/') {
+      out.push_back('/');
+      i += 2;
+      continue;
+    }
+    // Word forms between indicator parts: "fooDOTcom", "example-dot-ru", "foodot]com", " AT ".
+    if ((c == 'D' || c == 'd' || c == '-') && i > 0 && word_char(s[i - 1])) {
+      const std::string_view rest = s.substr(i);
+      if (rest.starts_with("DOT") && rest.size() > 3 && is_alpha(rest[3])) {
+        out.push_back('.');
+        i += 3;
+        continue;
+      }
+      if (rest.starts_with("-dot-") && rest.size() > 5 && is_alnum(rest[5])) {
+        out.push_back('.');
+        i += 5;
+        continue;
+      }
+    }
+    if (word_char(c) && i > 0 && word_char(s[i - 1])) {
+      const std::string_view rest = s.substr(i);
+      for (auto w : kDotWords) {
+        if (istarts_with(rest, w) && rest.size() > w.size() + 1 && is_close(rest[w.size()]) &&
+            is_alpha(rest[w.size() + 1])) {
+          out.push_back('.');
+          i += w.size() + 1;
+          goto next;
+        }
+      }
+    }
+    if (c == ' ' && s.substr(i).starts_with(" AT ") && !out.empty() && word_char(out.back()) && i + 4 < s.size() &&
+        word_char(s[i + 4])) {
+      out.push_back('@');
+      i += 4;
+      continue;
+    }
+    out.push_back(c);
+    ++i;
+  next:;
+  }
+}
+
+std::string fang(std::string_view text) {
+  std::string out;
+  fang(text, out);
+  return out;
+}
+
+}  // namespace triagent::analysis

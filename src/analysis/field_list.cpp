@@ -1,0 +1,68 @@
+#include "triagent/analysis/field_list.hpp"
+
+#include <algorithm>
+
+#include "triagent/analysis/text_util.hpp"
+
+namespace triagent::analysis {
+
+std::string& FieldList::add(std::string_view key, std::string_view value) {
+  if (size_ == items_.size()) items_.emplace_back();
+  Field& f = items_[size_++];
+  f.key.assign(key);
+  f.value.assign(value);
+  return f.value;
+}
+
+void FieldList::set(std::string_view key, std::string_view value) {
+  for (std::size_t i = 0; i < size_; ++i) {
+    if (iequals(items_[i].key, key)) {
+      items_[i].value.assign(value);
+      return;
+    }
+  }
+  add(key, value);
+}
+
+bool FieldList::key_matches(std::string_view key, std::string_view name) {
+  if (iequals(key, name)) return true;
+  if (name.find('.') != std::string_view::npos) return false;
+  const auto dot = key.rfind('.');
+  if (dot == std::string_view::npos) return false;
+  return iequals(key.substr(dot + 1), name);
+}
+
+std::string_view FieldList::lowered(std::size_t i) const {
+  if (lowered_ok_.size() < size_) {
+    lowered_ok_.resize(size_, 0);
+    lowered_.resize(size_);
+  }
+  if (lowered_count_ == 0) {
+    // First use since clear(): every cached entry belongs to an earlier event.
+    std::fill(lowered_ok_.begin(), lowered_ok_.end(), 0);
+    lowered_count_ = 1;
+  }
+  if (!lowered_ok_[i]) {
+    std::string& l = lowered_[i];
+    l.assign(items_[i].value);
+    for (char& c : l) c = ascii_lower(c);
+    lowered_ok_[i] = 1;
+  }
+  return lowered_[i];
+}
+
+const std::string* FieldList::find(std::string_view name) const {
+  // Exact keys win over leaf names, so "host" does not pick "Event.System.host" before "host".
+  for (std::size_t i = 0; i < size_; ++i) {
+    if (iequals(items_[i].key, name)) return &items_[i].value;
+  }
+  if (name.find('.') != std::string_view::npos) return nullptr;
+  for (std::size_t i = 0; i < size_; ++i) {
+    const std::string_view key = items_[i].key;
+    const auto dot = key.rfind('.');
+    if (dot != std::string_view::npos && iequals(key.substr(dot + 1), name)) return &items_[i].value;
+  }
+  return nullptr;
+}
+
+}  // namespace triagent::analysis

@@ -1,0 +1,96 @@
+#include "literal_matcher.hpp"
+
+#include <deque>
+
+#include "triagent/analysis/text_util.hpp"
+
+namespace triagent::analysis {
+
+int LiteralMatcher::add(std::string_view literal) {
+  std::string key(literal);
+  for (char& c : key) c = ascii_lower(c);
+  auto it = ids_.find(key);
+  if (it != ids_.end()) return it->second;
+  const int id = static_cast<int>(literals_.size());
+  literals_.push_back(key);
+  ids_.emplace(std::move(key), id);
+  built_ = false;
+  return id;
+}
+
+void LiteralMatcher::build() {
+  // Byte classes: one per distinct (folded) byte used by a literal, class 0 for all others.
+  for (auto& c : class_of_) c = 0;
+  classes_ = 1;
+  for (const auto& lit : literals_) {
+    for (unsigned char b : lit) {
+      if (class_of_[b] == 0 && classes_ < 255) class_of_[b] = static_cast<std::uint8_t>(classes_++);
+    }
+  }
+  // Upper-case ASCII letters fold to their lower-case class.
+  for (int b = 'A'; b <= 'Z'; ++b) class_of_[b] = class_of_[b + 32];
+  // Trie.
+  std::vector<std::int32_t> trie(classes_, -1);
+  std::vector<std::int32_t> out(1, -1);
+  for (std::size_t id = 0; id < literals_.size(); ++id) {
+    std::int32_t s = 0;
+    for (unsigned char b : literals_[id]) {
+      const std::size_t slot = static_cast<std::size_t>(s) * classes_ + class_of_[b];
+      if (trie[slot] < 0) {
+        trie[slot] = static_cast<std::int32_t>(out.size());
+        out.push_back(-1);
+        trie.resize(out.size() * classes_, -1);
+      }
+      s = trie[static_cast<std::size_t>(s) * classes_ + class_of_[b]];
+    }
+    out[static_cast<std::size_t>(s)] = static_cast<std::int32_t>(id);
+  }
+  const std::size_t states = out.size();
+  std::vector<std::int32_t> fail(states, 0);
+  dict_.assign(states, -1);
+  delta_ = trie;
+  std::deque<std::int32_t> queue;
+  for (std::size_t c = 0; c < classes_; ++c) {
+    if (delta_[c] < 0) {
+      delta_[c] = 0;
+    } else {
+      fail[static_cast<std::size_t>(delta_[c])] = 0;
+      queue.push_back(delta_[c]);
+    }
+  }
+  while (!queue.empty()) {
+    const std::int32_t s = queue.front();
+    queue.pop_front();
+    const std::int32_t f = fail[static_cast<std::size_t>(s)];
+    dict_[static_cast<std::size_t>(s)] = out[static_cast<std::size_t>(f)] >= 0 ? f : dict_[static_cast<std::size_t>(f)];
+    for (std::size_t c = 0; c < classes_; ++c) {
+      std::int32_t& next = delta_[static_cast<std::size_t>(s) * classes_ + c];
+      if (next < 0) {
+        next = delta_[static_cast<std::size_t>(f) * classes_ + c];
+      } else {
+        fail[static_cast<std::size_t>(next)] = delta_[static_cast<std::size_t>(f) * classes_ + c];
+        queue.push_back(next);
+      }
+    }
+  }
+  output_ = std::move(out);
+  built_ = true;
+}
+
+void LiteralMatcher::scan(std::string_view text, Hits& hits) const {
+  if (literals_.empty()) return;
+  std::int32_t s = 0;
+  const std::int32_t* delta = delta_.data();
+  const std::size_t classes = classes_;
+  for (unsigned char b : text) {
+    s = delta[static_cast<std::size_t>(s) * classes + class_of_[b]];
+    if (output_[static_cast<std::size_t>(s)] >= 0 || dict_[static_cast<std::size_t>(s)] >= 0) {
+      for (std::int32_t o = output_[static_cast<std::size_t>(s)] >= 0 ? s : dict_[static_cast<std::size_t>(s)]; o >= 0;
+           o = dict_[static_cast<std::size_t>(o)]) {
+        hits.set(output_[static_cast<std::size_t>(o)]);
+      }
+    }
+  }
+}
+
+}  // namespace triagent::analysis

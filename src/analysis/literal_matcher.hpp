@@ -1,0 +1,57 @@
+#pragma once
+// LiteralMatcher: Aho-Corasick over ASCII-case-folded bytes. The Sigma engine registers every
+// substring its rules look for, then scans each event once to learn which of them occur at all;
+// a rule whose substrings are absent is rejected without touching its fields. Linear in the
+// input whatever the patterns.
+//
+//   LiteralMatcher m;
+//   int id = m.add("mimikatz");
+//   m.build();
+//   LiteralMatcher::Hits hits(m.size());
+//   m.scan("Invoke-Mimikatz", hits);   // hits.test(id) == true
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace triagent::analysis {
+
+class LiteralMatcher {
+ public:
+  class Hits {
+   public:
+    explicit Hits(std::size_t n = 0) { reset(n); }
+    void reset(std::size_t n) { bits_.assign((n + 63) / 64, 0); }
+    void set(int id) { bits_[static_cast<std::size_t>(id) >> 6] |= std::uint64_t{1} << (id & 63); }
+    bool test(int id) const { return (bits_[static_cast<std::size_t>(id) >> 6] >> (id & 63)) & 1; }
+
+   private:
+    std::vector<std::uint64_t> bits_;
+  };
+
+  // Registers a literal (compared case-insensitively) and returns its id; the same text twice
+  // gets the same id. Call build() after the last add().
+  int add(std::string_view literal);
+  void build();
+  std::size_t size() const { return literals_.size(); }
+  bool built() const { return built_; }
+
+  // Marks in `hits` every literal that occurs in `text`.
+  void scan(std::string_view text, Hits& hits) const;
+
+ private:
+  std::vector<std::string> literals_;
+  std::unordered_map<std::string, int> ids_;
+  // Automaton: dense transitions over byte classes, per-state output and dictionary links.
+  std::uint8_t class_of_[256] = {};
+  std::size_t classes_ = 1;
+  std::vector<std::int32_t> delta_;   // state * classes_ + class -> state
+  std::vector<std::int32_t> output_;  // literal id ending at this state, or -1
+  std::vector<std::int32_t> dict_;    // next state on the suffix chain with an output, or -1
+  bool built_ = false;
+};
+
+}  // namespace triagent::analysis

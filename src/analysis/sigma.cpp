@@ -1,0 +1,691 @@
+#include "triagent/analysis/sigma.hpp"
+
+#include <re2/re2.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "sigma_condition.hpp"
+#include "triagent/analysis/text_util.hpp"
+
+namespace triagent::analysis {
+
+namespace {
+
+// One value to compare a field against, prepared at load time.
+struct Pattern {
+  enum class Kind { exact, prefix, suffix, contains, glob, regex, cidr, exists, compare, null_or_empty } kind =
+      Kind::exact;
+  std::string ref_field;      // fieldref: compare with this field's value instead of `text`
+  std::string text;           // lower case unless `cased`
+  std::vector<bool> wild;     // glob: which characters of `text` are wildcards
+  bool cased = false;
+  std::shared_ptr<RE2> re;
+  std::uint32_t net = 0, mask = 0;  // cidr (IPv4)
+  bool exists = true;               // exists
+  char op = '>';                    // compare: '>' '<' 'G' (>=) 'L' (<=)
+  bool or_equal = false;
+  double number = 0;
+};
+
+struct FieldTest {
+  std::string field;
+  bool all = false;  // every pattern must match (|all), otherwise any
+  std::vector<Pattern> patterns;
+};
+
+struct Selection {
+  std::vector<std::vector<FieldTest>> alternatives;  // OR of (AND of field tests)
+  std::vector<Pattern> keywords;                     // matched against the raw event
+};
+
+bool parse_ipv4_u32(std::string_view s, std::uint32_t& out) {
+  std::uint32_t v = 0;
+  int parts = 0;
+  std::size_t i = 0;
+  while (parts < 4) {
+    std::size_t n = 0;
+    std::uint32_t part = 0;
+    while (i < s.size() && is_digit(s[i]) && n < 3) {
+      part = part * 10 + static_cast<std::uint32_t>(s[i] - '0');
+      ++i;
+      ++n;
+    }
+    if (n == 0 || part > 255) return false;
+    v = (v << 8) | part;
+    ++parts;
+    if (parts < 4) {
+      if (i >= s.size() || s[i] != '.') return false;
+      ++i;
+    }
+  }
+  if (i != s.size()) return false;
+  out = v;
+  return true;
+}
+
+bool glob_match(const Pattern& p, std::string_view value) {
+  // Iterative wildcard match with a single backtrack point: O(n*m) worst case, bounded by the
+  // event size cap.
+  const std::string& pat = p.text;
+  std::size_t i = 0, j = 0, star = std::string::npos, mark = 0;
+  auto eq = [&p](char a, char b) { return p.cased ? a == b : ascii_lower(a) == b; };
+  while (i < value.size()) {
+    if (j < pat.size() && p.wild[j] && pat[j] == '*') {
+      star = j++;
+      mark = i;
+    } else if (j < pat.size() && ((p.wild[j] && pat[j] == '?') || (!p.wild[j] && eq(value[i], pat[j])))) {
+      ++i;
+      ++j;
+    } else if (star != std::string::npos) {
+      j = star + 1;
+      i = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (j < pat.size() && p.wild[j] && pat[j] == '*') ++j;
+  return j == pat.size();
+}
+
+// glibc's memmem is the Two-Way algorithm: linear whatever the input, unlike a naive search.
+bool linear_find(std::string_view hay, std::string_view needle) {
+  if (needle.empty()) return true;
+  return memmem(hay.data(), hay.size(), needle.data(), needle.size()) != nullptr;
+}
+
+// `lower` is `v` already lower-cased (or empty when the caller has none).
+bool pattern_matches(const Pattern& p, std::string_view v, std::string_view lower = {}) {
+  switch (p.kind) {
+    case Pattern::Kind::exact:
+      return p.cased ? v == p.text : iequals(v, p.text);
+    case Pattern::Kind::prefix:
+      return p.cased ? v.starts_with(p.text) : istarts_with(v, p.text);
+    case Pattern::Kind::suffix:
+      return p.cased ? v.ends_with(p.text) : iends_with(v, p.text);
+    case Pattern::Kind::contains:
+      if (p.cased) return linear_find(v, p.text);
+      if (lower.size() == v.size() && !v.empty()) return linear_find(lower, p.text);
+      if (v.size() > 256) return linear_find(to_lower(v), p.text);
+      return ifind_lower(v, p.text) != std::string_view::npos;
+    case Pattern::Kind::glob:
+      return glob_match(p, v);
+    case Pattern::Kind::regex:
+      return RE2::PartialMatch(re2::StringPiece(v.data(), v.size()), *p.re);
+    case Pattern::Kind::cidr: {
+      std::uint32_t ip = 0;
+      return parse_ipv4_u32(trim(v), ip) && (ip & p.mask) == p.net;
+    }
+    case Pattern::Kind::compare: {
+      char* end = nullptr;
+      const std::string tmp(trim(v));
+      const double x = std::strtod(tmp.c_str(), &end);
+      if (end == tmp.c_str()) return false;
+      if (p.op == '>') return p.or_equal ? x >= p.number : x > p.number;
+      return p.or_equal ? x <= p.number : x < p.number;
+    }
+    case Pattern::Kind::exists:
+    case Pattern::Kind::null_or_empty:
+      return false;  // handled per field
+  }
+  return false;
+}
+
+std::string base64(std::string_view in) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  std::size_t i = 0;
+  while (i + 2 < in.size()) {
+    const std::uint32_t v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
+                            static_cast<unsigned char>(in[i + 2]);
+    out.push_back(kAlphabet[(v >> 18) & 63]);
+    out.push_back(kAlphabet[(v >> 12) & 63]);
+    out.push_back(kAlphabet[(v >> 6) & 63]);
+    out.push_back(kAlphabet[v & 63]);
+    i += 3;
+  }
+  if (i + 1 == in.size()) {
+    const std::uint32_t v = static_cast<unsigned char>(in[i]) << 16;
+    out.push_back(kAlphabet[(v >> 18) & 63]);
+    out.push_back(kAlphabet[(v >> 12) & 63]);
+  } else if (i + 2 == in.size()) {
+    const std::uint32_t v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
+    out.push_back(kAlphabet[(v >> 18) & 63]);
+    out.push_back(kAlphabet[(v >> 12) & 63]);
+    out.push_back(kAlphabet[(v >> 6) & 63]);
+  }
+  return out;
+}
+
+// The three base64 renderings of `v` at byte offsets 0, 1, 2 of an encoded stream, trimmed to
+// the characters that do not depend on the neighbouring bytes.
+std::vector<std::string> base64_offsets(std::string_view v) {
+  static constexpr std::size_t kStart[] = {0, 2, 3};
+  static constexpr std::size_t kEnd[] = {0, 3, 2};
+  std::vector<std::string> out;
+  for (std::size_t k = 0; k < 3; ++k) {
+    std::string padded(k, ' ');
+    padded.append(v);
+    std::string enc = base64(padded);
+    const std::size_t cut_end = kEnd[(v.size() + k) % 3];
+    const std::size_t start = kStart[k];
+    if (enc.size() > start + cut_end) out.push_back(enc.substr(start, enc.size() - start - cut_end));
+  }
+  return out;
+}
+
+struct Modifiers {
+  bool contains = false, startswith = false, endswith = false, all = false, re = false, cidr = false;
+  bool windash = false, base64offset = false, base64 = false, exists = false, cased = false, fieldref = false;
+  bool re_i = false, re_m = false, re_s = false;
+  char cmp = 0;
+  bool cmp_eq = false;
+};
+
+Result<Modifiers> parse_modifiers(const std::vector<std::string>& mods) {
+  Modifiers m;
+  for (const auto& raw : mods) {
+    const std::string mod = to_lower(raw);
+    if (mod == "contains") m.contains = true;
+    else if (mod == "startswith") m.startswith = true;
+    else if (mod == "endswith") m.endswith = true;
+    else if (mod == "all") m.all = true;
+    else if (mod == "re") m.re = true;
+    else if (mod == "i") m.re_i = true;
+    else if (mod == "m") m.re_m = true;
+    else if (mod == "s") m.re_s = true;
+    else if (mod == "cidr") m.cidr = true;
+    else if (mod == "windash") m.windash = true;
+    else if (mod == "base64offset") m.base64offset = true;
+    else if (mod == "base64") m.base64 = true;
+    else if (mod == "exists") m.exists = true;
+    else if (mod == "cased") m.cased = true;
+    else if (mod == "fieldref") m.fieldref = true;
+    else if (mod == "gt" || mod == "gte" || mod == "lt" || mod == "lte") {
+      m.cmp = mod[0] == 'g' ? '>' : '<';
+      m.cmp_eq = mod.size() == 3;
+    } else {
+      return make_error(ErrorCode::invalid_argument, "unsupported modifier '" + raw + "'");
+    }
+  }
+  return m;
+}
+
+// A value string in Sigma's escaping: '*' and '?' are wildcards, "\*" "\?" "\\" literals.
+Pattern glob_pattern(std::string_view value, bool lead_star, bool trail_star, bool cased) {
+  Pattern p;
+  p.cased = cased;
+  if (lead_star) {
+    p.text.push_back('*');
+    p.wild.push_back(true);
+  }
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const char c = value[i];
+    if (c == '\\' && i + 1 < value.size() && (value[i + 1] == '*' || value[i + 1] == '?' || value[i + 1] == '\\')) {
+      p.text.push_back(value[i + 1]);
+      p.wild.push_back(false);
+      ++i;
+    } else if (c == '*' || c == '?') {
+      p.text.push_back(c);
+      p.wild.push_back(true);
+    } else {
+      p.text.push_back(cased ? c : ascii_lower(c));
+      p.wild.push_back(false);
+    }
+  }
+  if (trail_star) {
+    p.text.push_back('*');
+    p.wild.push_back(true);
+  }
+  // Classify into the fast forms when the only wildcards are a leading and/or trailing '*'.
+  const std::size_t n = p.text.size();
+  std::size_t inner_wild = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (p.wild[i] && !((i == 0 || i == n - 1) && p.text[i] == '*')) ++inner_wild;
+  }
+  const bool lead = n > 0 && p.wild[0] && p.text[0] == '*';
+  const bool trail = n > 1 && p.wild[n - 1] && p.text[n - 1] == '*';
+  if (inner_wild == 0) {
+    std::string core = p.text.substr(lead ? 1 : 0, n - (lead ? 1 : 0) - (trail ? 1 : 0));
+    if (lead && trail) p.kind = Pattern::Kind::contains;
+    else if (lead) p.kind = Pattern::Kind::suffix;
+    else if (trail) p.kind = Pattern::Kind::prefix;
+    else p.kind = Pattern::Kind::exact;
+    if (n == 1 && lead) {  // a lone "*": anything
+      core.clear();
+      p.kind = Pattern::Kind::contains;
+    }
+    p.text = std::move(core);
+    p.wild.clear();
+  } else {
+    p.kind = Pattern::Kind::glob;
+  }
+  return p;
+}
+
+std::vector<std::string> windash_variants(const std::string& v) {
+  std::vector<std::string> out{v};
+  std::string slash = v;
+  bool changed = false;
+  for (std::size_t i = 0; i < slash.size(); ++i) {
+    if (slash[i] == '-' && (i == 0 || slash[i - 1] == ' ')) {
+      slash[i] = '/';
+      changed = true;
+    }
+  }
+  if (changed) out.push_back(slash);
+  return out;
+}
+
+Result<std::vector<Pattern>> compile_values(const YAML::Node& node, const Modifiers& m) {
+  std::vector<Pattern> out;
+  std::vector<YAML::Node> items;
+  if (node.IsSequence()) {
+    for (const auto& v : node) items.push_back(v);
+  } else {
+    items.push_back(node);
+  }
+  for (const auto& item : items) {
+    if (m.exists) {
+      Pattern p;
+      p.kind = Pattern::Kind::exists;
+      p.exists = item.IsScalar() && (item.Scalar() == "true" || item.Scalar() == "yes");
+      out.push_back(std::move(p));
+      continue;
+    }
+    if (item.IsNull() || (item.IsScalar() && item.Tag() == "tag:yaml.org,2002:null") ||
+        (item.IsScalar() && item.Scalar() == "null" && item.Tag() != "!")) {
+      Pattern p;
+      p.kind = Pattern::Kind::null_or_empty;
+      out.push_back(std::move(p));
+      continue;
+    }
+    if (!item.IsScalar()) return make_error(ErrorCode::invalid_argument, "a detection value must be a scalar");
+    const std::string value = item.Scalar();
+    if (m.re) {
+      RE2::Options opts;
+      opts.set_log_errors(false);
+      opts.set_case_sensitive(!m.re_i);
+      opts.set_dot_nl(m.re_s);
+      opts.set_never_nl(false);
+      opts.set_max_mem(4 << 20);
+      std::string pattern = m.re_m ? "(?m)" + value : value;
+      auto re = std::make_shared<RE2>(pattern, opts);
+      if (!re->ok()) return make_error(ErrorCode::invalid_argument, "bad regular expression: " + re->error());
+      Pattern p;
+      p.kind = Pattern::Kind::regex;
+      p.re = std::move(re);
+      out.push_back(std::move(p));
+      continue;
+    }
+    if (m.cidr) {
+      const auto slash = value.find('/');
+      std::uint32_t net = 0;
+      if (slash == std::string::npos || !parse_ipv4_u32(value.substr(0, slash), net)) continue;  // IPv6: unsupported
+      const long long bits = parse_uint(value.substr(slash + 1));
+      if (bits < 0 || bits > 32) return make_error(ErrorCode::invalid_argument, "bad CIDR '" + value + "'");
+      Pattern p;
+      p.kind = Pattern::Kind::cidr;
+      p.mask = bits == 0 ? 0 : (0xFFFFFFFFu << (32 - bits));
+      p.net = net & p.mask;
+      out.push_back(std::move(p));
+      continue;
+    }
+    if (m.fieldref) {
+      Pattern p;
+      p.kind = m.contains ? Pattern::Kind::contains
+               : m.startswith ? Pattern::Kind::prefix
+               : m.endswith ? Pattern::Kind::suffix
+                            : Pattern::Kind::exact;
+      p.ref_field = value;
+      p.cased = m.cased;
+      out.push_back(std::move(p));
+      continue;
+    }
+    if (m.cmp) {
+      Pattern p;
+      p.kind = Pattern::Kind::compare;
+      p.op = m.cmp;
+      p.or_equal = m.cmp_eq;
+      p.number = std::strtod(value.c_str(), nullptr);
+      out.push_back(std::move(p));
+      continue;
+    }
+    std::vector<std::string> variants = m.windash ? windash_variants(value) : std::vector<std::string>{value};
+    if (m.base64offset) {
+      std::vector<std::string> enc;
+      for (const auto& v : variants) {
+        for (auto& e : base64_offsets(v)) enc.push_back(std::move(e));
+      }
+      variants = std::move(enc);
+    } else if (m.base64) {
+      for (auto& v : variants) v = base64(v);
+    }
+    const bool encoded = m.base64 || m.base64offset;
+    for (const auto& v : variants) {
+      // Encoded values are literal text: escape their wildcards' look-alikes does not apply.
+      out.push_back(glob_pattern(v, m.contains || m.endswith, m.contains || m.startswith, m.cased || encoded));
+    }
+  }
+  return out;
+}
+
+Result<std::vector<FieldTest>> compile_map(const YAML::Node& map) {
+  std::vector<FieldTest> tests;
+  for (const auto& kv : map) {
+    const std::string key = kv.first.Scalar();
+    std::vector<std::string> parts;
+    std::size_t b = 0;
+    while (true) {
+      const auto bar = key.find('|', b);
+      parts.push_back(key.substr(b, bar == std::string::npos ? std::string::npos : bar - b));
+      if (bar == std::string::npos) break;
+      b = bar + 1;
+    }
+    FieldTest t;
+    t.field = parts[0];
+    auto mods = parse_modifiers(std::vector<std::string>(parts.begin() + 1, parts.end()));
+    if (!mods) return mods.error();
+    t.all = mods->all;
+    auto patterns = compile_values(kv.second, *mods);
+    if (!patterns) return patterns.error();
+    t.patterns = std::move(*patterns);
+    tests.push_back(std::move(t));
+  }
+  return tests;
+}
+
+Result<Selection> compile_selection(const YAML::Node& node) {
+  Selection sel;
+  if (node.IsMap()) {
+    auto tests = compile_map(node);
+    if (!tests) return tests.error();
+    sel.alternatives.push_back(std::move(*tests));
+    return sel;
+  }
+  if (node.IsSequence()) {
+    for (const auto& item : node) {
+      if (item.IsMap()) {
+        auto tests = compile_map(item);
+        if (!tests) return tests.error();
+        sel.alternatives.push_back(std::move(*tests));
+      } else if (item.IsScalar()) {
+        sel.keywords.push_back(glob_pattern(item.Scalar(), true, true, false));
+      } else {
+        return make_error(ErrorCode::invalid_argument, "unsupported selection item");
+      }
+    }
+    return sel;
+  }
+  if (node.IsScalar()) {
+    sel.keywords.push_back(glob_pattern(node.Scalar(), true, true, false));
+    return sel;
+  }
+  return make_error(ErrorCode::invalid_argument, "unsupported selection");
+}
+
+bool field_test_matches(const FieldTest& t, const ParsedEvent& ev) {
+  auto one = [&t, &ev](const Pattern& p) {
+    if (p.kind == Pattern::Kind::exists) {
+      const bool present = ev.fields.find(t.field) != nullptr;
+      return present == p.exists;
+    }
+    if (p.kind == Pattern::Kind::null_or_empty) {
+      const std::string* v = ev.fields.find(t.field);
+      return v == nullptr || v->empty();
+    }
+    if (!p.ref_field.empty()) {
+      const std::string* other = ev.fields.find(p.ref_field);
+      if (other == nullptr || other->empty()) return false;
+      Pattern q = p;
+      q.ref_field.clear();
+      q.text = p.cased ? *other : to_lower(*other);
+      bool hit = false;
+      ev.fields.for_each(t.field, [&hit, &q](const std::string& v) {
+        if (!hit && pattern_matches(q, v)) hit = true;
+      });
+      return hit;
+    }
+    bool hit = false;
+    ev.fields.for_each_index(t.field, [&hit, &p, &ev](std::size_t i) {
+      if (hit) return;
+      const std::string& v = ev.fields[i].value;
+      hit = p.kind == Pattern::Kind::contains && !p.cased ? pattern_matches(p, v, ev.fields.lowered(i))
+                                                           : pattern_matches(p, v);
+    });
+    return hit;
+  };
+  if (t.all) {
+    return std::all_of(t.patterns.begin(), t.patterns.end(), one);
+  }
+  return std::any_of(t.patterns.begin(), t.patterns.end(), one);
+}
+
+bool selection_matches(const Selection& s, const ParsedEvent& ev) {
+  for (const auto& alt : s.alternatives) {
+    if (std::all_of(alt.begin(), alt.end(), [&ev](const FieldTest& t) { return field_test_matches(t, ev); })) {
+      return true;
+    }
+  }
+  if (s.keywords.empty()) return false;
+  // Text events: the raw line holds every field. Structured events: search the unescaped values.
+  if (ev.format == InputFormat::text || ev.fields.empty()) {
+    thread_local std::string raw_lower;
+    raw_lower.assign(ev.raw);
+    for (char& c : raw_lower) c = ascii_lower(c);
+    for (const auto& k : s.keywords) {
+      if (pattern_matches(k, ev.raw, raw_lower)) return true;
+    }
+    return false;
+  }
+  for (std::size_t i = 0; i < ev.fields.size(); ++i) {
+    const std::string& v = ev.fields[i].value;
+    if (v.size() < 3) continue;
+    const std::string_view lower = ev.fields.lowered(i);
+    for (const auto& k : s.keywords) {
+      if (pattern_matches(k, v, lower)) return true;
+    }
+  }
+  return false;
+}
+
+RuleLevel parse_level(const std::string& s) {
+  const std::string l = to_lower(s);
+  if (l == "informational") return RuleLevel::informational;
+  if (l == "low") return RuleLevel::low;
+  if (l == "high") return RuleLevel::high;
+  if (l == "critical") return RuleLevel::critical;
+  return RuleLevel::medium;
+}
+
+bool category_fits(std::string_view rule, std::string_view event) {
+  if (rule == event) return true;
+  if (rule == "registry_event") {
+    return event == "registry_add" || event == "registry_set" || event == "registry_delete" ||
+           event == "registry_rename";
+  }
+  if (rule == "registry_add" || rule == "registry_delete") return event == "registry_add";  // Sysmon 12
+  return false;
+}
+
+}  // namespace
+
+struct SigmaRule::Compiled {
+  std::vector<std::string> names;
+  std::vector<Selection> selections;
+  sigma::Condition condition;
+};
+
+namespace {
+
+bool eval_node(const SigmaRule::Compiled& c, int idx, const ParsedEvent& ev, std::vector<signed char>& memo) {
+  const sigma::Node& n = c.condition.nodes[static_cast<std::size_t>(idx)];
+  auto sel = [&](int k) {
+    signed char& m = memo[static_cast<std::size_t>(k)];
+    if (m < 0) m = selection_matches(c.selections[static_cast<std::size_t>(k)], ev) ? 1 : 0;
+    return m == 1;
+  };
+  switch (n.kind) {
+    case sigma::Node::Kind::ref: return sel(n.ref);
+    case sigma::Node::Kind::not_: return !eval_node(c, n.children[0], ev, memo);
+    case sigma::Node::Kind::and_: return eval_node(c, n.children[0], ev, memo) && eval_node(c, n.children[1], ev, memo);
+    case sigma::Node::Kind::or_: return eval_node(c, n.children[0], ev, memo) || eval_node(c, n.children[1], ev, memo);
+    case sigma::Node::Kind::any_of: return std::any_of(n.children.begin(), n.children.end(), sel);
+    case sigma::Node::Kind::all_of: return std::all_of(n.children.begin(), n.children.end(), sel);
+  }
+  return false;
+}
+
+Result<SigmaRule> compile_rule(const YAML::Node& doc, std::string_view source, const AttackCatalog& catalog,
+                               std::vector<std::string>* warnings) {
+  SigmaRule rule;
+  rule.source = std::string(source);
+  rule.title = doc["title"] ? doc["title"].as<std::string>("") : std::string();
+  rule.id = doc["id"] ? doc["id"].as<std::string>("") : std::string();
+  if (doc["level"]) rule.level = parse_level(doc["level"].as<std::string>(""));
+  if (const auto ls = doc["logsource"]; ls && ls.IsMap()) {
+    if (ls["product"]) rule.product = to_lower(ls["product"].as<std::string>(""));
+    if (ls["category"]) rule.category = to_lower(ls["category"].as<std::string>(""));
+    if (ls["service"]) rule.service = to_lower(ls["service"].as<std::string>(""));
+  }
+  if (const auto tags = doc["tags"]; tags && tags.IsSequence()) {
+    for (const auto& t : tags) {
+      const std::string tag = t.as<std::string>("");
+      if (!istarts_with(tag, "attack.t")) continue;
+      if (auto id = catalog.normalize(tag)) {
+        if (std::find(rule.techniques.begin(), rule.techniques.end(), *id) == rule.techniques.end()) {
+          rule.techniques.push_back(*id);
+        }
+      } else if (warnings) {
+        warnings->push_back(std::string(source) + ": rule '" + rule.title + "': unknown ATT&CK id '" + tag + "'");
+      }
+    }
+  }
+  const auto det = doc["detection"];
+  if (!det || !det.IsMap()) return make_error(ErrorCode::invalid_argument, "no detection");
+  auto compiled = std::make_shared<SigmaRule::Compiled>();
+  std::string condition;
+  for (const auto& kv : det) {
+    const std::string name = kv.first.Scalar();
+    if (name == "condition") {
+      if (kv.second.IsSequence()) {
+        // Several conditions: any of them.
+        for (const auto& c : kv.second) condition += (condition.empty() ? "(" : " or (") + c.as<std::string>("") + ")";
+      } else {
+        condition = kv.second.as<std::string>("");
+      }
+      continue;
+    }
+    if (name == "timeframe") return make_error(ErrorCode::invalid_argument, "correlation (timeframe) not supported");
+    auto sel = compile_selection(kv.second);
+    if (!sel) return make_error(sel.error().code, "selection '" + name + "': " + sel.error().message);
+    compiled->names.push_back(name);
+    compiled->selections.push_back(std::move(*sel));
+  }
+  if (condition.empty()) return make_error(ErrorCode::invalid_argument, "no condition");
+  rule.keyword_only = std::all_of(compiled->selections.begin(), compiled->selections.end(),
+                                  [](const Selection& sel) { return sel.alternatives.empty(); });
+  auto cond = sigma::parse_condition(condition, compiled->names);
+  if (!cond) return make_error(cond.error().code, "condition: " + cond.error().message);
+  compiled->condition = std::move(*cond);
+  rule.compiled = std::move(compiled);
+  return rule;
+}
+
+}  // namespace
+
+Result<void> parse_sigma_condition(std::string_view condition, const std::vector<std::string>& selection_names) {
+  auto c = sigma::parse_condition(condition, selection_names);
+  if (!c) return c.error();
+  return {};
+}
+
+Result<std::size_t> SigmaRuleSet::add_yaml(std::string_view yaml, std::string_view source,
+                                           const AttackCatalog& catalog, std::vector<std::string>* warnings) {
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(std::string(yaml));
+  } catch (const YAML::Exception& e) {
+    return make_error(ErrorCode::invalid_argument, std::string(source) + ": " + e.what());
+  }
+  std::size_t added = 0;
+  for (const auto& doc : docs) {
+    if (!doc.IsMap()) continue;
+    try {
+      auto rule = compile_rule(doc, source, catalog, warnings);
+      if (!rule) {
+        if (warnings) {
+          const std::string title = doc["title"] ? doc["title"].as<std::string>("") : "?";
+          warnings->push_back(std::string(source) + ": rule '" + title + "' skipped: " + rule.error().message);
+        }
+        continue;
+      }
+      rules_.push_back(std::move(*rule));
+      ++added;
+    } catch (const YAML::Exception& e) {
+      if (warnings) warnings->push_back(std::string(source) + ": rule skipped: " + e.what());
+    }
+  }
+  return added;
+}
+
+Result<std::size_t> SigmaRuleSet::add_directory(const std::string& dir, const AttackCatalog& catalog,
+                                                std::vector<std::string>* warnings) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return make_error(ErrorCode::not_found, "rule directory not found: " + dir);
+  std::vector<fs::path> files;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    const auto ext = it->path().extension().string();
+    if (it->is_regular_file(ec) && (ext == ".yml" || ext == ".yaml")) files.push_back(it->path());
+  }
+  std::sort(files.begin(), files.end());
+  std::size_t added = 0;
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    if (!in) {
+      if (warnings) warnings->push_back(f.string() + ": cannot read");
+      continue;
+    }
+    std::stringstream buf;
+    buf << in.rdbuf();
+    auto n = add_yaml(buf.str(), f.string(), catalog, warnings);
+    if (!n) {
+      if (warnings) warnings->push_back(n.error().message);
+      continue;
+    }
+    added += *n;
+  }
+  return added;
+}
+
+void SigmaRuleSet::match(const ParsedEvent& event, const std::function<void(const SigmaRule&)>& on_match) const {
+  thread_local std::vector<signed char> memo;
+  for (const SigmaRule& rule : rules_) {
+    if (!rule.product.empty() && rule.product != event.product) continue;
+    if (!rule.category.empty() && !category_fits(rule.category, event.category)) continue;
+    if (!rule.service.empty() && rule.service != event.service) continue;
+    const auto& c = *rule.compiled;
+    memo.assign(c.selections.size(), -1);
+    if (eval_node(c, c.condition.root, event, memo)) on_match(rule);
+  }
+}
+
+const char* to_string(RuleLevel level) {
+  switch (level) {
+    case RuleLevel::informational: return "informational";
+    case RuleLevel::low: return "low";
+    case RuleLevel::medium: return "medium";
+    case RuleLevel::high: return "high";
+    case RuleLevel::critical: return "critical";
+  }
+  return "medium";
+}
+
+}  // namespace triagent::analysis

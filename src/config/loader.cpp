@@ -1,0 +1,271 @@
+// The Config schema: which keys exist, their types and the checks across keys. The generic walking,
+// interpolation and error formatting live in YamlWalker.
+
+#include "triagent/config/loader.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <system_error>
+
+#include "config/yaml_document.hpp"
+#include "config/yaml_walker.hpp"
+
+namespace triagent {
+namespace {
+
+using config_detail::ConfigError;
+using config_detail::YamlWalker;
+using Node = YAML::Node;
+using Path = std::string;
+
+// A config file is a few kilobytes; a huge one is a mistake (or /dev/zero) and is refused early.
+constexpr std::uintmax_t kMaxConfigFileBytes = 1024 * 1024;
+
+// Why `path` cannot be opened for reading, or "" when it can.
+std::string unreadable_reason(const std::string& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec) return ec.message();
+  if (!std::filesystem::is_regular_file(status)) return "not a regular file";
+  struct Closer {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+  };
+  std::unique_ptr<std::FILE, Closer> file(std::fopen(path.c_str(), "rb"));
+  if (!file) return std::generic_category().message(errno);
+  return "";
+}
+
+class ConfigBuilder {
+ public:
+  ConfigBuilder(const std::string& source, const Environment& env) : w_(source, env) {}
+
+  void root(const Node& node, Config& cfg) const {
+    int auth_line = 1;
+    w_.fields(node, "", {
+        {"data_dir", into(cfg.data_dir, &YamlWalker::non_empty_string)},
+        {"mode", [&](const Node& v, const Path& p) { cfg.mode = w_.one_of(v, p, {"shadow", "assist", "auto"}); }},
+        {"server", section(&ConfigBuilder::server, cfg.server)},
+        {"log", section(&ConfigBuilder::log, cfg.log)},
+        {"auth", [&](const Node& v, const Path& p) { auth_line = YamlWalker::line_of(v); auth(v, p, cfg.auth); }},
+        {"webhooks", section(&ConfigBuilder::webhooks, cfg.webhooks)},
+        {"queue", section(&ConfigBuilder::queue, cfg.queue)},
+        {"workers", section(&ConfigBuilder::workers, cfg.workers)},
+    });
+    if (cfg.auth.admin_token.empty()) {
+      w_.fail_at_line(auth_line, "auth.admin_token", "required: without it the admin API would be open or unusable");
+    }
+  }
+
+ private:
+  // A handler that converts the value with `convert` and stores it in `target`.
+  template <class T>
+  YamlWalker::Handler into(T& target, T (YamlWalker::*convert)(const Node&, const Path&) const) const {
+    return [this, &target, convert](const Node& v, const Path& p) { target = (w_.*convert)(v, p); };
+  }
+
+  // Like into(), and notes the value's line for the checks made after the walk.
+  template <class T>
+  YamlWalker::Handler into(T& target, int& line, T (YamlWalker::*convert)(const Node&, const Path&) const) const {
+    return [this, &target, &line, convert](const Node& v, const Path& p) {
+      line = YamlWalker::line_of(v);
+      target = (w_.*convert)(v, p);
+    };
+  }
+
+  // A handler that walks a nested mapping into `target`.
+  template <class T>
+  YamlWalker::Handler section(void (ConfigBuilder::*walk)(const Node&, const Path&, T&) const, T& target) const {
+    return [this, walk, &target](const Node& v, const Path& p) { (this->*walk)(v, p, target); };
+  }
+
+  void server(const Node& node, const Path& path, ServerConfig& s) const {
+    w_.fields(node, path, {
+        {"listen", into(s.listen, &YamlWalker::listen_address)},
+        {"threads", into(s.threads, &YamlWalker::positive_int)},
+        {"max_connections", into(s.max_connections, &YamlWalker::positive_int)},
+        {"max_header_bytes", into(s.max_header_bytes, &YamlWalker::positive_uint64)},
+        {"max_body_bytes", into(s.max_body_bytes, &YamlWalker::positive_uint64)},
+        {"read_timeout_ms", into(s.read_timeout_ms, &YamlWalker::positive_int)},
+        {"keepalive_timeout_ms", into(s.keepalive_timeout_ms, &YamlWalker::positive_int)},
+        {"max_requests_per_connection", into(s.max_requests_per_connection, &YamlWalker::positive_int)},
+        {"tls", section(&ConfigBuilder::tls, s.tls)},
+    });
+  }
+
+  void tls(const Node& node, const Path& path, TlsConfig& t) const {
+    int cert_line = YamlWalker::line_of(node);
+    int key_line = cert_line;
+    w_.fields(node, path, {
+        {"enabled", into(t.enabled, &YamlWalker::boolean)},
+        {"cert_file", into(t.cert_file, cert_line, &YamlWalker::string)},
+        {"key_file", into(t.key_file, key_line, &YamlWalker::string)},
+    });
+    if (!t.enabled) return;
+    // Checked now so a typo fails at start-up, not at the first TLS handshake.
+    require_readable(cert_line, YamlWalker::child_path(path, "cert_file"), t.cert_file);
+    require_readable(key_line, YamlWalker::child_path(path, "key_file"), t.key_file);
+  }
+
+  void require_readable(int line, const Path& path, const std::string& file) const {
+    if (file.empty()) w_.fail_at_line(line, path, "required when tls.enabled is true");
+    if (auto reason = unreadable_reason(file); !reason.empty()) {
+      w_.fail_at_line(line, path, "cannot read '" + file + "': " + reason);
+    }
+  }
+
+  void log(const Node& node, const Path& path, LogConfig& l) const {
+    w_.fields(node, path, {
+        {"level", [&](const Node& v, const Path& p) {
+           l.level = w_.one_of(v, p, {"trace", "debug", "info", "warn", "error", "critical", "off"});
+         }},
+    });
+  }
+
+  void auth(const Node& node, const Path& path, AuthConfig& a) const {
+    w_.fields(node, path, {{"admin_token", into(a.admin_token, &YamlWalker::secret)}});
+  }
+
+  void webhooks(const Node& node, const Path& path, WebhooksConfig& wh) const {
+    w_.fields(node, path, {
+        {"replay_window_seconds", into(wh.replay_window_seconds, &YamlWalker::positive_int)},
+        {"sources", section(&ConfigBuilder::sources, wh.sources)},
+    });
+  }
+
+  void sources(const Node& node, const Path& path, std::map<std::string, WebhookSourceConfig>& out) const {
+    w_.entries(node, path, [&](const std::string& name, const Node& key_node, const Node& value, const Path& p) {
+      if (name != "dataset" && name != "singularity" && name != "vigilance" && name != "generic") {
+        w_.fail(key_node, p, "unknown webhook source (expected dataset, singularity, vigilance or generic)");
+      }
+      if (!value.IsNull()) out[name] = source(name, value, p);
+    });
+  }
+
+  WebhookSourceConfig source(const std::string& name, const Node& node, const Path& path) const {
+    WebhookSourceConfig s;
+    w_.fields(node, path, {
+        {"enabled", into(s.enabled, &YamlWalker::boolean)},
+        {"token", into(s.token, &YamlWalker::secret)},
+        {"hmac_secret", into(s.hmac_secret, &YamlWalker::secret)},
+        {"mapping", [&](const Node& v, const Path& p) {
+           // The other sources have a fixed payload that their normalizer knows.
+           if (name != "dataset" && name != "generic") w_.fail(v, p, "only dataset and generic sources take a mapping");
+           s.mapping = mapping(v, p);
+         }},
+    });
+    if (s.enabled && s.token.empty() && s.hmac_secret.empty()) {
+      w_.fail(node, path, "enabled but has neither token nor hmac_secret: every webhook would be rejected");
+    }
+    return s;
+  }
+
+  FieldMapping mapping(const Node& node, const Path& path) const {
+    FieldMapping m;  // keys left out keep FieldMapping's defaults
+    w_.fields(node, path, {
+        {"external_id", into(m.external_id, &YamlWalker::json_pointer)},
+        {"title", into(m.title, &YamlWalker::json_pointer)},
+        {"severity", into(m.severity, &YamlWalker::json_pointer)},
+        {"time", into(m.time, &YamlWalker::json_pointer)},
+        {"tenant", into(m.tenant, &YamlWalker::json_pointer)},
+        {"hosts", into(m.hosts, &YamlWalker::json_pointers)},
+        {"users", into(m.users, &YamlWalker::json_pointers)},
+        {"ips", into(m.ips, &YamlWalker::json_pointers)},
+        {"hashes", into(m.hashes, &YamlWalker::json_pointers)},
+        {"processes", into(m.processes, &YamlWalker::json_pointers)},
+        {"files", into(m.files, &YamlWalker::json_pointers)},
+        {"domains", into(m.domains, &YamlWalker::json_pointers)},
+    });
+    return m;
+  }
+
+  void queue(const Node& node, const Path& path, QueueConfig& q) const {
+    int cap_line = YamlWalker::line_of(node);
+    w_.fields(node, path, {
+        {"backend", [&](const Node& v, const Path& p) { q.backend = backend(v, p); }},
+        {"path", into(q.path, &YamlWalker::string)},
+        {"max_depth", into(q.max_depth, &YamlWalker::positive_int64)},
+        {"retry_after_seconds", into(q.retry_after_seconds, &YamlWalker::positive_int)},
+        {"lease_seconds", into(q.lease_seconds, &YamlWalker::positive_int)},
+        {"max_attempts", into(q.max_attempts, &YamlWalker::positive_int)},
+        {"backoff_base_ms", into(q.backoff_base_ms, &YamlWalker::positive_int)},
+        {"backoff_cap_ms", into(q.backoff_cap_ms, cap_line, &YamlWalker::positive_int)},
+        {"group_commit_max_batch", into(q.group_commit_max_batch, &YamlWalker::positive_int)},
+        {"done_retention_hours", into(q.done_retention_hours, &YamlWalker::positive_int)},
+    });
+    if (q.backoff_cap_ms < q.backoff_base_ms) {
+      const Path cap_path = YamlWalker::child_path(path, "backoff_cap_ms");
+      w_.fail_at_line(cap_line, cap_path, "must not be less than backoff_base_ms");
+    }
+  }
+
+  std::string backend(const Node& node, const Path& path) const {
+    std::string name = w_.one_of(node, path, {"sqlite", "redis"});
+    if (name == "redis") w_.fail(node, path, "the redis backend is not available yet (use sqlite)");
+    return name;
+  }
+
+  void workers(const Node& node, const Path& path, WorkersConfig& wk) const {
+    w_.fields(node, path, {
+        {"count", into(wk.count, &YamlWalker::non_negative_int)},
+        {"poll_interval_ms", into(wk.poll_interval_ms, &YamlWalker::positive_int)},
+        {"drain_timeout_seconds", into(wk.drain_timeout_seconds, &YamlWalker::positive_int)},
+    });
+  }
+
+  YamlWalker w_;
+};
+
+}  // namespace
+
+Result<Config> load_config_text(std::string_view yaml, const std::string& source_name, const Environment& env) {
+  const std::string source = source_name.empty() ? "<embedded>" : source_name;
+  auto syntax_error = [&](const YAML::Mark& mark, const std::string& what) {
+    const int line = mark.line >= 0 ? mark.line + 1 : 1;
+    return make_error(ErrorCode::invalid_argument,
+                      source + ":" + std::to_string(line) + ": <root>: invalid YAML: " + what);
+  };
+  try {
+    const Node document = config_detail::load_single_document(std::string(yaml));
+    Config cfg;
+    cfg.source_name = source;
+    // An empty file is an empty mapping: every key keeps its default.
+    const Node root = document.IsNull() ? Node(YAML::NodeType::Map) : document;
+    ConfigBuilder(source, env).root(root, cfg);
+    return cfg;
+  } catch (const ConfigError& e) {
+    return make_error(ErrorCode::invalid_argument, e.what());
+  } catch (const YAML::Exception& e) {
+    return syntax_error(e.mark, e.msg);
+  } catch (const std::exception& e) {
+    return make_error(ErrorCode::invalid_argument, source + ":1: <root>: cannot load: " + e.what());
+  }
+}
+
+Result<Config> load_config_file(const std::string& path, const Environment& env) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec) {
+    const auto code = ec == std::errc::no_such_file_or_directory ? ErrorCode::not_found : ErrorCode::unavailable;
+    return make_error(code, path + ": cannot read config file: " + ec.message());
+  }
+  if (!std::filesystem::is_regular_file(status)) {
+    return make_error(ErrorCode::invalid_argument, path + ": cannot read config file: not a regular file");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(ErrorCode::unavailable, path + ": cannot read config file: " + unreadable_reason(path));
+  std::string text(kMaxConfigFileBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad()) return make_error(ErrorCode::unavailable, path + ": cannot read config file: read error");
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > kMaxConfigFileBytes) {
+    return make_error(ErrorCode::too_large, path + ": config file is larger than 1 MiB");
+  }
+  return load_config_text(text, path, env);
+}
+
+}  // namespace triagent

@@ -1,0 +1,156 @@
+#include "daemon/daemon.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <filesystem>
+#include <ostream>
+#include <thread>
+
+#include "triagent/ingress/routes.hpp"
+#include "triagent/net/http_server.hpp"
+#include "triagent/observability/log.hpp"
+#include "triagent/pipeline/store_incident_runner.hpp"
+#include "triagent/pipeline/worker_pool.hpp"
+#include "triagent/queue/sqlite_job_queue.hpp"
+
+namespace triagent {
+
+namespace net = boost::asio;
+
+namespace {
+
+constexpr int kExitUnavailable = 69;  // sysexits EX_UNAVAILABLE
+constexpr auto kHttpDrainDeadline = std::chrono::seconds(5);
+
+std::string lease_owner_prefix() {
+  char host[256] = {0};
+  gethostname(host, sizeof host - 1);
+  return std::string(host) + ":" + std::to_string(getpid());
+}
+
+// The shutdown sequence. Each step starts when the previous one has finished or timed out.
+class Shutdown {
+ public:
+  Shutdown(net::io_context& ioc, HttpServer& server, WorkerPool& workers, JobQueue& queue, const Config& cfg)
+      : ioc_(ioc), server_(server), workers_(workers), queue_(queue), cfg_(cfg) {}
+
+  bool draining() const { return draining_.load(); }
+
+  void begin(const char* reason) {
+    if (draining_.exchange(true)) {
+      log::warn("daemon", "second stop signal: exiting without waiting");
+      ioc_.stop();
+      return;
+    }
+    log::info("daemon", "shutting down", {}, {{"reason", reason}});
+    server_.begin_shutdown();
+    server_.on_drained(kHttpDrainDeadline, [this] {
+      log::info("daemon", "HTTP connections closed");
+      workers_.stop(std::chrono::seconds(cfg_.workers.drain_timeout_seconds), [this] {
+        log::info("daemon", "workers stopped");
+        // close() completes every operation already submitted (group commit flush) before returning.
+        queue_.close();
+        ioc_.stop();
+      });
+    });
+  }
+
+ private:
+  net::io_context& ioc_;
+  HttpServer& server_;
+  WorkerPool& workers_;
+  JobQueue& queue_;
+  const Config& cfg_;
+  std::atomic<bool> draining_{false};
+};
+
+}  // namespace
+
+int run_daemon(const Config& cfg, std::ostream& out) {
+  std::error_code fs_error;
+  std::filesystem::create_directories(cfg.data_dir, fs_error);
+  if (fs_error) {
+    log::error("daemon", "cannot create the data directory", {}, {{"path", cfg.data_dir}, {"error", fs_error.message()}});
+    return kExitUnavailable;
+  }
+  auto queue = open_sqlite_job_queue(SqliteQueueOptions::from_config(cfg), SystemClock::instance());
+  if (!queue) {
+    log::error("daemon", "cannot open the job queue", {}, {{"path", cfg.queue_path()}, {"error", queue.error().message}});
+    return kExitUnavailable;
+  }
+  JobQueue& jobs = **queue;
+
+  net::io_context ioc(cfg.server.threads);
+  StoreIncidentRunner runner;
+  WorkerPool workers(ioc, jobs, runner, cfg.workers, lease_owner_prefix());
+  IngressStats ingress_stats;
+  Shutdown* shutdown_ptr = nullptr;
+
+  Router router;
+  auto webhooks = std::make_shared<WebhookContext>();
+  webhooks->config = &cfg;
+  webhooks->queue = &jobs;
+  webhooks->clock = &SystemClock::instance();
+  webhooks->sources = build_webhook_sources(cfg);
+  webhooks->stats = &ingress_stats;
+  webhooks->on_new_job = [&workers] { workers.notify(); };
+  register_webhook_routes(router, webhooks);
+
+  auto admin = std::make_shared<AdminContext>();
+  admin->queue = &jobs;
+  admin->admin_token = cfg.auth.admin_token;
+  admin->on_replay = [&workers] { workers.notify(); };
+  register_admin_routes(router, admin);
+
+  auto health = std::make_shared<HealthContext>();
+  health->queue = &jobs;
+  health->draining = [&shutdown_ptr] { return shutdown_ptr != nullptr && shutdown_ptr->draining(); };
+  register_health_routes(router, health);
+
+  auto server = HttpServer::start(ioc, cfg.server, [&router](ServerRequest req, Responder respond) {
+    router.dispatch(std::move(req), std::move(respond));
+  });
+  if (!server) {
+    log::error("daemon", "cannot start the HTTP server", {}, {{"error", server.error().message}});
+    jobs.close();
+    return kExitUnavailable;
+  }
+  HttpServer& http = **server;
+
+  Shutdown shutdown(ioc, http, workers, jobs, cfg);
+  shutdown_ptr = &shutdown;
+  net::signal_set signals(ioc, SIGINT, SIGTERM, SIGHUP);
+  std::function<void(const boost::system::error_code&, int)> on_signal;
+  on_signal = [&](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
+    if (signo == SIGHUP) {
+      log::warn("daemon", "SIGHUP: live config reload is not supported yet; restart to apply changes");
+    } else {
+      shutdown.begin(signo == SIGTERM ? "SIGTERM" : "SIGINT");
+    }
+    signals.async_wait(on_signal);
+  };
+  signals.async_wait(on_signal);
+
+  workers.start();
+  std::string scheme = http.tls() ? "https" : "http";
+  std::string host = http.host().find(':') != std::string::npos ? "[" + http.host() + "]" : http.host();
+  out << "triagent: listening on " << scheme << "://" << host << ":" << http.port() << " (mode " << cfg.mode
+      << ", data " << cfg.data_dir << ")" << std::endl;
+  log::info("daemon", "listening", {},
+            {{"address", http.host()}, {"port", http.port()}, {"tls", http.tls()}, {"mode", cfg.mode},
+             {"workers", cfg.workers.count}, {"queue", cfg.queue_path()}});
+
+  std::vector<std::thread> threads;
+  for (int i = 1; i < cfg.server.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : threads) t.join();
+  jobs.close();
+  log::info("daemon", "stopped");
+  return 0;
+}
+
+}  // namespace triagent

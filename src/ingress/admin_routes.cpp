@@ -1,0 +1,107 @@
+// The admin job API: read a job, list jobs by state (dead letters), replay a job.
+// Every route needs "Authorization: Bearer <admin token>".
+#include <charconv>
+
+#include "ingress/job_json.hpp"
+#include "triagent/ingress/routes.hpp"
+#include "triagent/ingress/webhook_auth.hpp"
+
+namespace triagent {
+
+namespace {
+
+constexpr int kDefaultListLimit = 100;
+constexpr int kMaxListLimit = 1000;
+
+std::optional<std::int64_t> parse_job_id(const std::string& text) {
+  std::int64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+ServerResponse error_response(const Error& e) {
+  switch (e.code) {
+    case ErrorCode::not_found: return ServerResponse::error(404, e.message);
+    case ErrorCode::conflict: return ServerResponse::error(409, e.message);
+    case ErrorCode::invalid_argument: return ServerResponse::error(400, e.message);
+    default: return ServerResponse::error(503, "job store unavailable: " + e.message);
+  }
+}
+
+// Wraps a handler so it runs only for a caller holding the admin token.
+Handler require_admin(const std::shared_ptr<AdminContext>& ctx, Handler inner) {
+  return [ctx, inner = std::move(inner)](ServerRequest req, Responder respond) {
+    if (!bearer_matches(req.header("authorization"), ctx->admin_token)) {
+      respond(ServerResponse::error(401, "missing or invalid admin token"));
+      return;
+    }
+    inner(std::move(req), std::move(respond));
+  };
+}
+
+void get_job(const std::shared_ptr<AdminContext>& ctx, ServerRequest req, Responder respond) {
+  auto id = parse_job_id(req.params["id"]);
+  if (!id) {
+    respond(ServerResponse::error(400, "job id must be a positive integer"));
+    return;
+  }
+  ctx->queue->get(*id, [respond, id](Result<std::optional<JobRecord>> r) {
+    if (!r) return respond(error_response(r.error()));
+    if (!r->has_value()) return respond(ServerResponse::error(404, "no job " + std::to_string(*id)));
+    respond(ServerResponse::json(200, job_to_json(**r)));
+  });
+}
+
+void list_jobs(const std::shared_ptr<AdminContext>& ctx, ServerRequest req, Responder respond) {
+  auto state_text = req.query_param("state").value_or("dead");
+  auto state = parse_job_state(state_text);
+  if (!state) {
+    respond(ServerResponse::error(400, "state must be one of queued, leased, done, dead"));
+    return;
+  }
+  int limit = kDefaultListLimit;
+  if (auto l = req.query_param("limit")) {
+    auto parsed = parse_job_id(*l);
+    if (!parsed || *parsed > kMaxListLimit) {
+      respond(ServerResponse::error(400, "limit must be an integer from 1 to " + std::to_string(kMaxListLimit)));
+      return;
+    }
+    limit = static_cast<int>(*parsed);
+  }
+  ctx->queue->list(*state, limit, [respond](Result<std::vector<JobRecord>> r) {
+    if (!r) return respond(error_response(r.error()));
+    nlohmann::json jobs = nlohmann::json::array();
+    for (const auto& job : *r) jobs.push_back(job_to_json(job));
+    respond(ServerResponse::json(200, {{"jobs", jobs}, {"count", jobs.size()}}));
+  });
+}
+
+void replay_job(const std::shared_ptr<AdminContext>& ctx, ServerRequest req, Responder respond) {
+  auto id = parse_job_id(req.params["id"]);
+  if (!id) {
+    respond(ServerResponse::error(400, "job id must be a positive integer"));
+    return;
+  }
+  ctx->queue->replay(*id, [ctx, respond](Result<JobRecord> r) {
+    if (!r) return respond(error_response(r.error()));
+    if (ctx->on_replay) ctx->on_replay();
+    respond(ServerResponse::json(200, job_to_json(*r)));
+  });
+}
+
+}  // namespace
+
+void register_admin_routes(Router& router, std::shared_ptr<AdminContext> ctx) {
+  router.add("GET", "/v1/jobs/{id}", require_admin(ctx, [ctx](ServerRequest req, Responder respond) {
+               get_job(ctx, std::move(req), std::move(respond));
+             }));
+  router.add("GET", "/v1/jobs", require_admin(ctx, [ctx](ServerRequest req, Responder respond) {
+               list_jobs(ctx, std::move(req), std::move(respond));
+             }));
+  router.add("POST", "/v1/jobs/{id}/replay", require_admin(ctx, [ctx](ServerRequest req, Responder respond) {
+               replay_job(ctx, std::move(req), std::move(respond));
+             }));
+}
+
+}  // namespace triagent

@@ -1,0 +1,39 @@
+#pragma once
+// The normalizer of user-templated sources (dataset, generic): every field is read through the JSON
+// pointers of a FieldMapping, so an operator can point it at any body shape from triagent.yaml.
+//
+//   auto n = JsonPointerNormalizer::dataset(default_field_mapping("dataset"));
+//   Result<Incident> inc = n->normalize(body);
+
+#include <memory>
+#include <string>
+
+#include "ingress/field_values.hpp"
+#include "triagent/ingress/normalizer.hpp"
+
+namespace triagent::ingress {
+
+class JsonPointerNormalizer final : public Normalizer {
+ public:
+  // How a source differs beyond its mapping.
+  struct Style {
+    std::string source;          // "dataset"
+    std::string kind;            // Incident::kind, "dataset_alert"
+    std::string title_fallback;  // title when the body has none: "<title_fallback> <external id>"
+    SeverityScale scale = SeverityScale::generic;
+  };
+
+  JsonPointerNormalizer(Style style, FieldMapping mapping);
+
+  static std::unique_ptr<Normalizer> dataset(FieldMapping mapping);
+  static std::unique_ptr<Normalizer> generic(FieldMapping mapping);
+
+  const std::string& source() const override { return style_.source; }
+  Result<Incident> normalize(const nlohmann::json& body) const override;
+
+ private:
+  Style style_;
+  FieldMapping mapping_;
+};
+
+}  // namespace triagent::ingress

@@ -1,0 +1,150 @@
+// POST /v1/webhooks/{source}: authenticate, check back-pressure, parse, normalize, enqueue, and
+// answer 202 only once the job is durable.
+#include <nlohmann/json.hpp>
+
+#include "triagent/core/ids.hpp"
+#include "triagent/ingress/routes.hpp"
+#include "triagent/ingress/webhook_auth.hpp"
+#include "triagent/observability/log.hpp"
+
+namespace triagent {
+
+namespace {
+
+constexpr int kMaxJsonDepth = 64;
+
+ServerResponse overloaded_response(const Config& cfg) {
+  auto r = ServerResponse::error(503, "queue is full; retry later");
+  r.headers.emplace_back("Retry-After", std::to_string(cfg.queue.retry_after_seconds));
+  return r;
+}
+
+void handle_webhook(const std::shared_ptr<WebhookContext>& ctx, ServerRequest req, Responder respond) {
+  const std::string source_name = req.params["source"];
+  auto it = ctx->sources.find(source_name);
+  if (it == ctx->sources.end()) {
+    respond(ServerResponse::error(404, "unknown or disabled webhook source: " + source_name.substr(0, 64)));
+    return;
+  }
+  const WebhookSource& source = it->second;
+  IngressStats& stats = *ctx->stats;
+  stats.received++;
+  auto trace = TraceContext::parse(req.header("traceparent")).value_or(TraceContext::generate());
+  log::LogContext lc{.trace_id = trace.trace_id};
+
+  auto auth = authenticate_webhook(source.config, req.header("authorization"), req.header("x-triagent-signature"),
+                                   req.body, ctx->clock->now_seconds(), ctx->config->webhooks.replay_window_seconds);
+  if (!auth) {
+    stats.unauthorized++;
+    log::warn("ingress", "webhook rejected", lc,
+              {{"source", source_name}, {"reason", auth.error().message}, {"remote", req.remote_address}});
+    respond(ServerResponse::error(401, auth.error().message));
+    return;
+  }
+  if (ctx->queue->approximate_depth() >= ctx->config->queue.max_depth) {
+    stats.overloaded++;
+    respond(overloaded_response(*ctx->config));
+    return;
+  }
+  if (json_nesting_depth(req.body, kMaxJsonDepth) > kMaxJsonDepth) {
+    stats.invalid++;
+    respond(ServerResponse::error(400, "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels"));
+    return;
+  }
+  nlohmann::json body;
+  try {
+    body = nlohmann::json::parse(req.body);
+  } catch (const nlohmann::json::parse_error& e) {
+    stats.invalid++;
+    respond(ServerResponse::error(400, "malformed JSON at byte " + std::to_string(e.byte)));
+    return;
+  }
+  auto incident = source.normalizer->normalize(body);
+  if (!incident) {
+    stats.invalid++;
+    respond(ServerResponse::error(400, incident.error().message));
+    return;
+  }
+
+  NewJob job;
+  job.kind = "enrich";
+  job.dedupe_key = incident->dedupe_key();
+  job.payload = nlohmann::json(*incident).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  job.traceparent = trace.to_header();
+  std::string external_id = incident->external_id;
+  ctx->queue->enqueue(std::move(job), [ctx, respond, source_name, external_id, trace](Result<EnqueueOutcome> r) {
+    IngressStats& stats = *ctx->stats;
+    log::LogContext lc{.trace_id = trace.trace_id};
+    if (!r) {
+      if (r.error().code == ErrorCode::overloaded) {
+        stats.overloaded++;
+        respond(overloaded_response(*ctx->config));
+        return;
+      }
+      stats.store_errors++;
+      log::error("ingress", "could not store webhook job", lc, {{"source", source_name}, {"error", r.error().message}});
+      auto resp = ServerResponse::error(503, "could not store the job; retry later");
+      resp.headers.emplace_back("Retry-After", std::to_string(ctx->config->queue.retry_after_seconds));
+      respond(std::move(resp));
+      return;
+    }
+    std::string job_id = std::to_string(r->job_id);
+    if (r->duplicate) {
+      stats.duplicates++;
+    } else {
+      stats.accepted++;
+      log::info("ingress", "webhook queued", {.trace_id = trace.trace_id, .job_id = job_id},
+                {{"source", source_name}, {"external_id", external_id}});
+      if (ctx->on_new_job) ctx->on_new_job();
+    }
+    respond(ServerResponse::json(202, {{"job_id", job_id}, {"duplicate", r->duplicate}}));
+  });
+}
+
+}  // namespace
+
+int json_nesting_depth(std::string_view text, int limit) {
+  int depth = 0;
+  int deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > deepest) {
+        deepest = depth;
+        if (deepest > limit) return limit + 1;
+      }
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+std::map<std::string, WebhookSource> build_webhook_sources(const Config& cfg) {
+  std::map<std::string, WebhookSource> out;
+  for (const auto& [name, source_cfg] : cfg.webhooks.sources) {
+    if (!source_cfg.enabled) continue;
+    auto normalizer = make_normalizer(name, source_cfg);
+    if (!normalizer) throw std::invalid_argument("no normalizer for webhook source '" + name + "'");
+    out.emplace(name, WebhookSource{source_cfg, std::move(normalizer)});
+  }
+  return out;
+}
+
+void register_webhook_routes(Router& router, std::shared_ptr<WebhookContext> ctx) {
+  router.add("POST", "/v1/webhooks/{source}",
+             [ctx](ServerRequest req, Responder respond) { handle_webhook(ctx, std::move(req), std::move(respond)); });
+}
+
+}  // namespace triagent

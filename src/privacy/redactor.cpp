@@ -1,0 +1,277 @@
+#include "triagent/privacy/redactor.hpp"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "scan_util.hpp"
+
+namespace triagent::privacy {
+
+using namespace detail;
+
+struct RedactorTables {
+  std::unordered_set<std::string> user_fields;   // lower case
+  std::unordered_set<std::string> host_fields;
+  std::unordered_set<std::string> deny_fields;
+  std::unordered_set<std::string> allow_fields;
+  std::unordered_set<std::string> keep_values;   // lower case
+};
+
+namespace {
+
+std::string lowered(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = lower(c);
+  return out;
+}
+
+bool is_placeholder(std::string_view s) {
+  if (s.size() < 4 || s.front() != '<' || s.back() != '>') return false;
+  for (char c : s.substr(1, s.size() - 2)) {
+    if (!(upper(c) || digit(c) || c == '_')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<Redactor> Redactor::create(const RedactionConfig& config) {
+  auto scanner = PiiScanner::create(config);
+  if (!scanner) return scanner.error();
+  auto tables = std::make_shared<RedactorTables>();
+  for (const auto& f : config.user_fields) tables->user_fields.insert(lowered(f));
+  for (const auto& f : config.host_fields) tables->host_fields.insert(lowered(f));
+  for (const auto& f : config.deny_fields) tables->deny_fields.insert(lowered(f));
+  for (const auto& f : config.allow_fields) tables->allow_fields.insert(lowered(f));
+  for (const auto& v : config.keep_values) tables->keep_values.insert(lowered(v));
+  // Free-text labels Windows writes in event messages.
+  tables->user_fields.insert("account name");
+  tables->host_fields.insert("workstation name");
+  tables->host_fields.insert("source workstation");
+  return Redactor(std::move(*scanner), std::move(tables));
+}
+
+void Redactor::find_named_values(std::string_view s, std::vector<PiiFinding>& out) const {
+  const RedactorTables& t = *tables_;
+  const std::size_t n = s.size();
+  std::string key;
+  for (std::size_t i = 0; i < n; ++i) {
+    const char c = s[i];
+    PiiKind kind = PiiKind::custom;
+    std::size_t v = i + 1;
+    if (c == '=' || c == ':') {
+      // The key: the word(s) before the separator ("user", "Account Name").
+      std::size_t k = i;
+      while (k > 0 && s[k - 1] == ' ') --k;
+      if (k > 0 && (s[k - 1] == '"' || s[k - 1] == '\'')) --k;
+      std::size_t b = k;
+      while (b > 0 && (alnum(s[b - 1]) || s[b - 1] == '_' || s[b - 1] == '-' || s[b - 1] == '@' ||
+                       (s[b - 1] == ' ' && b >= 2 && alpha(s[b - 2]) && k - b < 24))) {
+        --b;
+      }
+      if (b == k || k - b > 32) continue;
+      key.assign(s.substr(b, k - b));
+      for (char& ch : key) ch = lower(ch);
+      if (key.front() == '"') key.erase(0, 1);
+      // "alice Workstation Name": try the whole label, then its shorter word suffixes.
+      while (true) {
+        if (t.user_fields.count(key)) kind = PiiKind::user;
+        else if (t.host_fields.count(key)) kind = PiiKind::host;
+        if (kind != PiiKind::custom) break;
+        const auto sp = key.find(' ');
+        if (sp == std::string::npos) break;
+        key.erase(0, sp + 1);
+      }
+      if (kind == PiiKind::custom) continue;
+      if (c == ':' && i + 1 < n && s[i + 1] == '\\') continue;  // "C:\..." is not "C: value"
+    } else if ((c == 'u' || c == 'U') && i + 5 < n && iequal(s.substr(i, 5), "user ") &&
+               (i == 0 || !word(s[i - 1]))) {
+      // "for invalid user X from", "session opened for user X"
+      kind = PiiKind::user;
+      v = i + 5;
+    } else if ((c == 'f') && i + 4 < n && s.substr(i, 4) == "for " && (i == 0 || s[i - 1] == ' ') &&
+               i >= 9 && (s.substr(i - 9, 9) == "password " || s.substr(i - 10 < i ? i - 10 : 0).starts_with("publickey "))) {
+      kind = PiiKind::user;
+      v = i + 4;
+    } else {
+      continue;
+    }
+    while (v < n && (s[v] == ' ' || s[v] == '\t' || s[v] == '"' || s[v] == '\'')) ++v;
+    std::size_t e = v;
+    while (e < n && !space(s[e]) && s[e] != '"' && s[e] != '\'' && s[e] != ',' && s[e] != ';' && s[e] != ')' &&
+           s[e] != '&' && s[e] != '|') {
+      ++e;
+    }
+    if (e <= v) continue;
+    const std::string_view value = s.substr(v, e - v);
+    if (value == "invalid" || value == "unknown" || value == "NOT" || value == "-" || is_placeholder(value)) continue;
+    if (t.keep_values.count(lowered(value))) continue;
+    out.push_back(PiiFinding{v, e, kind, placeholder_tag(kind)});
+    i = e;
+  }
+}
+
+void Redactor::add_known_names(std::string_view s, const Vault& vault, std::vector<PiiFinding>& findings) const {
+  // User and host names learned from fields recur in messages ("Account Name: alice"): replace
+  // them wherever they stand as whole words, case-insensitively.
+  bool added = false;
+  vault.for_each([&](std::string_view value, std::string_view placeholder) {
+    const bool user = placeholder.starts_with("<USER_");
+    if (!(user || placeholder.starts_with("<HOST_")) || value.size() < 3) return;
+    std::size_t pos = 0;
+    while (pos + value.size() <= s.size()) {
+      std::size_t k = pos;
+      // Case-insensitive scan for the first character, then compare.
+      const char first = lower(value[0]);
+      while (k + value.size() <= s.size() && lower(s[k]) != first) ++k;
+      if (k + value.size() > s.size()) break;
+      if (iequal(s.substr(k, value.size()), value) && (k == 0 || !word(s[k - 1])) &&
+          (k + value.size() == s.size() || !word(s[k + value.size()]))) {
+        bool overlaps = false;
+        for (const auto& f : findings) overlaps = overlaps || (k < f.end && f.begin < k + value.size());
+        if (!overlaps) {
+          findings.push_back(PiiFinding{k, k + value.size(), user ? PiiKind::user : PiiKind::host,
+                                        placeholder_tag(user ? PiiKind::user : PiiKind::host)});
+          added = true;
+        }
+        pos = k + value.size();
+      } else {
+        pos = k + 1;
+      }
+    }
+  });
+  if (added) {
+    std::sort(findings.begin(), findings.end(), [](const PiiFinding& a, const PiiFinding& b) { return a.begin < b.begin; });
+  }
+}
+
+void Redactor::find(std::string_view text, std::vector<PiiFinding>& out) const {
+  const std::size_t first = out.size();
+  scanner_.scan(text, out);
+  std::vector<PiiFinding> named;
+  find_named_values(text, named);
+  if (named.empty()) return;
+  // Pattern findings win over name findings where they overlap.
+  std::vector<PiiFinding> merged(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
+  for (const auto& f : named) {
+    bool overlaps = false;
+    for (const auto& p : merged) {
+      if (f.begin < p.end && p.begin < f.end) {
+        overlaps = true;
+        break;
+      }
+    }
+    if (!overlaps) merged.push_back(f);
+  }
+  std::sort(merged.begin(), merged.end(), [](const PiiFinding& a, const PiiFinding& b) { return a.begin < b.begin; });
+  out.resize(first);
+  out.insert(out.end(), merged.begin(), merged.end());
+}
+
+void Redactor::redact_text(std::string_view text, Vault& vault, std::string& out) const {
+  thread_local std::vector<PiiFinding> findings;
+  findings.clear();
+  find(text, findings);
+  add_known_names(text, vault, findings);
+  const RedactionConfig& cfg = config();
+  std::size_t pos = 0;
+  for (const auto& f : findings) {
+    const std::string_view value = text.substr(f.begin, f.end - f.begin);
+    if (f.kind == PiiKind::ip_address) {
+      if (cfg.ip_mode == IpMode::keep) continue;
+      if (cfg.keep_private_ips) {
+        const bool priv = value.starts_with("10.") || value.starts_with("192.168.") || value.starts_with("127.") ||
+                          (value.starts_with("172.") && value.size() > 6 && value[4] >= '1' && value[4] <= '3' &&
+                           ((value[4] == '1' && value[5] >= '6') || value[4] == '2' || (value[4] == '3' && value[5] <= '1')) &&
+                           value[6] == '.') ||
+                          value == "::1" || istarts(value, "fe80:") || istarts(value, "fd");
+        if (priv) continue;
+      }
+    }
+    out.append(text.substr(pos, f.begin - pos));
+    if (f.kind == PiiKind::ip_address && cfg.ip_mode == IpMode::drop) {
+      out.append("<IP>");
+    } else {
+      out.append(vault.placeholder(f.tag, value));
+    }
+    pos = f.end;
+  }
+  out.append(text.substr(pos));
+}
+
+std::string Redactor::redact_text(std::string_view text, Vault& vault) const {
+  std::string out;
+  out.reserve(text.size());
+  redact_text(text, vault, out);
+  return out;
+}
+
+void Redactor::redact_json_fields(nlohmann::json& value, const std::string* key, Vault& vault) const {
+  if (value.is_object()) {
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      const std::string k = it.key();
+      redact_json_fields(it.value(), &k, vault);
+    }
+    return;
+  }
+  if (value.is_array()) {
+    for (auto& v : value) redact_json_fields(v, key, vault);
+    return;
+  }
+  if (!value.is_string() || key == nullptr) return;
+  const std::string lk = lowered(*key);
+  const RedactorTables& t = *tables_;
+  if (t.allow_fields.count(lk)) return;
+  const std::string& s = value.get_ref<const std::string&>();
+  if (s.empty() || is_placeholder(s)) return;
+  if (t.deny_fields.count(lk)) {
+    value = vault.placeholder(placeholder_tag(PiiKind::password), s);
+    return;
+  }
+  const bool user = t.user_fields.count(lk) > 0;
+  const bool host = t.host_fields.count(lk) > 0;
+  if (!user && !host) return;
+  if (t.keep_values.count(lowered(s))) return;
+  value = vault.placeholder(placeholder_tag(user ? PiiKind::user : PiiKind::host), s);
+}
+
+void Redactor::redact_json_text(nlohmann::json& value, const std::string* key, Vault& vault) const {
+  if (value.is_object()) {
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      const std::string k = it.key();
+      redact_json_text(it.value(), &k, vault);
+    }
+    return;
+  }
+  if (value.is_array()) {
+    for (auto& v : value) redact_json_text(v, key, vault);
+    return;
+  }
+  if (!value.is_string()) return;
+  if (key && tables_->allow_fields.count(lowered(*key))) return;
+  const std::string& s = value.get_ref<const std::string&>();
+  if (s.empty() || is_placeholder(s)) return;
+  std::string out = redact_text(s, vault);
+  value = std::move(out);
+}
+
+void Redactor::redact_json(nlohmann::json& value, Vault& vault) const {
+  // Fields first, so the names they teach the vault are known when free text is scanned.
+  redact_json_fields(value, nullptr, vault);
+  redact_json_text(value, nullptr, vault);
+}
+
+std::string Redactor::redact_line(std::string_view line, Vault& vault) const {
+  std::string_view body = line;
+  while (!body.empty() && (body.front() == ' ' || body.front() == '\t')) body.remove_prefix(1);
+  if (!body.empty() && body.front() == '{') {
+    nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
+    if (!j.is_discarded() && j.is_object()) {
+      redact_json(j, vault);
+      return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+  }
+  return redact_text(line, vault);
+}
+
+}  // namespace triagent::privacy

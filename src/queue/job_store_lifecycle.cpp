@@ -1,0 +1,183 @@
+// JobStore's life: open and recovery, transaction control for the writer, housekeeping.
+#include "queue/job_store.hpp"
+
+#include <filesystem>
+#include <system_error>
+
+#include "queue/schema.hpp"
+
+namespace triagent::queue_detail {
+
+namespace {
+
+// Waiting for the file lock only matters at open: afterwards this process holds it exclusively.
+constexpr const char* kBusyTimeoutPragma = "PRAGMA busy_timeout = 1000";
+constexpr int kPurgeChunk = 1000;  // rows deleted per housekeeping transaction
+
+Error invalid(std::string message) { return make_error(ErrorCode::invalid_argument, std::move(message)); }
+
+Result<void> create_parent_directory(const std::string& path) {
+  auto parent = std::filesystem::path(path).parent_path();
+  if (parent.empty()) return {};
+  std::error_code ec;
+  std::filesystem::create_directories(parent, ec);
+  if (ec) return make_error(ErrorCode::unavailable, "cannot create " + parent.string() + ": " + ec.message());
+  return {};
+}
+
+}  // namespace
+
+JobStore::JobStore(std::unique_ptr<SqliteDb> db, const SqliteQueueOptions& options, const Clock& clock,
+                   std::uint64_t random_seed)
+    : db_(std::move(db)),
+      options_(options),
+      clock_(clock),
+      backoff_(options.backoff_base_ms, options.backoff_cap_ms, random_seed) {}
+
+Result<std::unique_ptr<JobStore>> JobStore::open(const SqliteQueueOptions& options, const Clock& clock,
+                                                 std::uint64_t random_seed) {
+  if (options.path.empty()) return invalid("queue path is empty");
+  if (auto r = create_parent_directory(options.path); !r) return r.error();
+  auto db = SqliteDb::open(options.path);
+  if (!db) return db.error();
+  std::unique_ptr<JobStore> store(new JobStore(std::move(*db), options, clock, random_seed));
+  if (auto r = store->configure(); !r) return r.error();
+  if (auto r = migrate_schema(*store->db_); !r) return r.error();
+  if (auto r = store->recover_leases(); !r) return r.error();
+  if (auto r = store->count_depth(); !r) return r.error();
+  return store;
+}
+
+Result<void> JobStore::configure() {
+  if (auto r = db_->exec(kBusyTimeoutPragma); !r) return r;
+  // EXCLUSIVE before WAL: the connection keeps the file locked for its whole life, so a second
+  // daemon on the same file fails at open instead of running the same jobs (and WAL then needs
+  // no shared-memory file).
+  if (auto r = db_->exec("PRAGMA locking_mode = EXCLUSIVE"); !r) return r;
+  auto mode = db_->query_text("PRAGMA journal_mode = WAL");
+  if (!mode) {
+    return make_error(ErrorCode::unavailable, "cannot lock the queue database " + options_.path +
+                                                  " (is another triagent using it?): " + mode.error().message);
+  }
+  if (*mode != "wal") return make_error(ErrorCode::unavailable, "queue database refused WAL mode: " + *mode);
+  // FULL: every commit is fsynced before a callback says "durable" (NORMAL could lose the last
+  // commits on power loss).
+  if (auto r = db_->exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON"); !r) return r;
+  return {};
+}
+
+Result<void> JobStore::recover_leases() {
+  // One daemon per file: a job still leased was leased by a process that is gone. Its attempt
+  // counts (the job may be what crashed it); with no attempt left it goes to dead.
+  const std::int64_t now = clock_.now_ms();
+  if (auto r = db_->exec("BEGIN IMMEDIATE"); !r) {
+    return make_error(ErrorCode::unavailable, "cannot lock the queue database " + options_.path +
+                                                  " (is another triagent using it?): " + r.error().message);
+  }
+  auto run = [&]() -> Result<void> {
+    auto dead = db_->statement(
+        "UPDATE jobs SET state = 'dead', lease_owner = '', last_error = ?2, updated_at = ?1 "
+        "WHERE state = 'leased' AND attempts >= max_attempts");
+    if (!dead) return dead.error();
+    {
+      StatementUse use(**dead);
+      (*dead)->bind(1, now);
+      (*dead)->bind(2, std::string_view("process stopped during the last attempt"));
+      if (auto r = (*dead)->run(); !r) return r;
+    }
+    auto requeue = db_->statement(
+        "UPDATE jobs SET state = 'queued', lease_owner = '', visible_at = ?1, updated_at = ?1 "
+        "WHERE state = 'leased'");
+    if (!requeue) return requeue.error();
+    StatementUse use(**requeue);
+    (*requeue)->bind(1, now);
+    return (*requeue)->run();
+  };
+  if (auto r = run(); !r) {
+    (void)db_->exec("ROLLBACK");
+    return r;
+  }
+  return db_->exec("COMMIT");
+}
+
+Result<void> JobStore::count_depth() {
+  auto st = db_->statement("SELECT COUNT(*) FROM jobs WHERE state IN ('queued', 'leased')");
+  if (!st) return st.error();
+  StatementUse use(**st);
+  if ((*st)->step() != StepResult::row) return db_->last_error("count");
+  committed_depth_ = (*st)->column_int(0);
+  batch_depth_ = committed_depth_;
+  return {};
+}
+
+Result<void> JobStore::run_cached(std::string_view sql) {
+  auto st = db_->statement(sql);
+  if (!st) return st.error();
+  StatementUse use(**st);
+  return (*st)->run();
+}
+
+Result<void> JobStore::begin_batch() {
+  batch_depth_ = committed_depth_;
+  return run_cached("BEGIN IMMEDIATE");
+}
+
+Result<void> JobStore::begin_operation() {
+  operation_depth_ = batch_depth_;
+  return run_cached("SAVEPOINT op");
+}
+
+Result<void> JobStore::end_operation(bool ok) {
+  if (ok) return run_cached("RELEASE op");
+  batch_depth_ = operation_depth_;
+  if (auto r = run_cached("ROLLBACK TO op"); !r) return r;
+  return run_cached("RELEASE op");
+}
+
+Result<void> JobStore::commit_batch() {
+  if (auto r = run_cached("COMMIT"); !r) return r;
+  committed_depth_ = batch_depth_;
+  return {};
+}
+
+void JobStore::abort_batch() {
+  if (db_->in_transaction()) (void)db_->exec("ROLLBACK");
+  batch_depth_ = committed_depth_;
+}
+
+Result<HousekeepingReport> JobStore::housekeep(const std::function<bool()>& keep_going) {
+  HousekeepingReport report;
+  const std::int64_t cutoff = clock_.now_ms() - std::int64_t{options_.done_retention_hours} * 3600 * 1000;
+  auto st = db_->statement(
+      "DELETE FROM jobs WHERE id IN "
+      "(SELECT id FROM jobs WHERE state = 'done' AND updated_at < ?1 LIMIT ?2)");
+  if (!st) return st.error();
+  // Short transactions, and `keep_going` asked between them, so that a large purge never holds
+  // back the operations queued behind it for long.
+  for (;;) {
+    if (auto r = db_->exec("BEGIN IMMEDIATE"); !r) return r.error();
+    std::int64_t deleted = 0;
+    {
+      StatementUse use(**st);
+      (*st)->bind(1, cutoff);
+      (*st)->bind(2, std::int64_t{kPurgeChunk});
+      if (auto r = (*st)->run(); !r) {
+        (void)db_->exec("ROLLBACK");
+        return r.error();
+      }
+      deleted = db_->changes();
+    }
+    if (auto r = db_->exec("COMMIT"); !r) {
+      (void)db_->exec("ROLLBACK");
+      return r.error();
+    }
+    report.purged_done += deleted;
+    if (deleted < kPurgeChunk) break;
+    if (!keep_going()) return report;  // the rest waits for the next round; no checkpoint now
+  }
+  if (auto r = db_->exec("PRAGMA wal_checkpoint(TRUNCATE)"); !r) return r.error();
+  report.checkpointed = true;
+  return report;
+}
+
+}  // namespace triagent::queue_detail

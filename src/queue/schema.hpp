@@ -1,0 +1,18 @@
+#pragma once
+// The queue's table layout and its migrations, versioned with `PRAGMA user_version`.
+// A migration is appended, never edited: a database is upgraded by running every step above its
+// version, each in its own transaction.
+//
+//   if (auto r = migrate_schema(db); !r) return r.error();
+
+#include "queue/sqlite_handle.hpp"
+#include "triagent/core/result.hpp"
+
+namespace triagent::queue_detail {
+
+inline constexpr int kSchemaVersion = 1;
+
+// Refuses a database written by a newer Triagent (its version is above kSchemaVersion).
+Result<void> migrate_schema(SqliteDb& db);
+
+}  // namespace triagent::queue_detail

@@ -1,0 +1,86 @@
+#include "queue/sqlite_job_queue_impl.hpp"
+
+#include "queue/job_store.hpp"
+#include "triagent/queue/sqlite_job_queue.hpp"
+
+namespace triagent {
+
+using queue_detail::JobStore;
+using queue_detail::make_operation;
+
+// Each method only packages its arguments (by value: the caller's may be gone when the writer
+// runs) and pushes them; the writer thread does the work and calls `done`.
+
+void SqliteJobQueue::enqueue(NewJob job, Callback<EnqueueOutcome> done) {
+  writer_.submit(make_operation<EnqueueOutcome>([job = std::move(job)](JobStore& s) { return s.enqueue(job); },
+                                                std::move(done)));
+}
+
+void SqliteJobQueue::lease(std::string owner, int max_jobs, Callback<std::vector<LeasedJob>> done) {
+  writer_.submit(make_operation<std::vector<LeasedJob>>(
+      [owner = std::move(owner), max_jobs](JobStore& s) { return s.lease(owner, max_jobs); }, std::move(done)));
+}
+
+void SqliteJobQueue::ack(const LeasedJob& job, std::string result_json, Callback<bool> done) {
+  writer_.submit(make_operation<bool>(
+      [job, result = std::move(result_json)](JobStore& s) { return s.ack(job, result); }, std::move(done)));
+}
+
+void SqliteJobQueue::fail(const LeasedJob& job, std::string error, bool retryable,
+                          std::optional<std::int64_t> retry_after_ms, Callback<bool> done) {
+  writer_.submit(make_operation<bool>(
+      [job, error = std::move(error), retryable, retry_after_ms](JobStore& s) {
+        return s.fail(job, error, retryable, retry_after_ms);
+      },
+      std::move(done)));
+}
+
+void SqliteJobQueue::release(const LeasedJob& job, Callback<bool> done) {
+  writer_.submit(make_operation<bool>([job](JobStore& s) { return s.release(job); }, std::move(done)));
+}
+
+void SqliteJobQueue::extend(const LeasedJob& job, Callback<bool> done) {
+  writer_.submit(make_operation<bool>([job](JobStore& s) { return s.extend(job); }, std::move(done)));
+}
+
+void SqliteJobQueue::get(std::int64_t id, Callback<std::optional<JobRecord>> done) {
+  writer_.submit(make_operation<std::optional<JobRecord>>([id](JobStore& s) { return s.get(id); }, std::move(done)));
+}
+
+void SqliteJobQueue::list(JobState state, int limit, Callback<std::vector<JobRecord>> done) {
+  writer_.submit(make_operation<std::vector<JobRecord>>([state, limit](JobStore& s) { return s.list(state, limit); },
+                                                        std::move(done)));
+}
+
+void SqliteJobQueue::replay(std::int64_t id, Callback<JobRecord> done) {
+  writer_.submit(make_operation<JobRecord>([id](JobStore& s) { return s.replay(id); }, std::move(done)));
+}
+
+void SqliteJobQueue::stats(Callback<QueueStats> done) {
+  writer_.submit(make_operation<QueueStats>([](JobStore& s) { return s.stats(); }, std::move(done)));
+}
+
+void SqliteJobQueue::housekeep_now(Callback<HousekeepingReport> done) {
+  writer_.submit(make_operation<HousekeepingReport>(
+      [](JobStore& s) { return s.housekeep([] { return true; }); }, std::move(done), /*standalone=*/true));
+}
+
+Result<std::unique_ptr<JobQueue>> open_sqlite_job_queue(const SqliteQueueOptions& options, const Clock& clock,
+                                                        std::uint64_t random_seed) {
+  auto invalid = [](const char* what) { return make_error(ErrorCode::invalid_argument, what); };
+  if (options.path.empty()) return invalid("queue path is empty");
+  if (options.max_depth <= 0) return invalid("queue max_depth must be positive");
+  if (options.lease_seconds <= 0) return invalid("queue lease_seconds must be positive");
+  if (options.default_max_attempts <= 0) return invalid("queue max_attempts must be positive");
+  if (options.backoff_base_ms < 0 || options.backoff_cap_ms < options.backoff_base_ms) {
+    return invalid("queue backoff_base_ms must be >= 0 and backoff_cap_ms >= backoff_base_ms");
+  }
+  if (options.group_commit_max_batch <= 0) return invalid("queue group_commit_max_batch must be positive");
+  if (options.done_retention_hours < 0) return invalid("queue done_retention_hours must be >= 0");
+
+  auto store = JobStore::open(options, clock, random_seed);
+  if (!store) return store.error();
+  return std::unique_ptr<JobQueue>(std::make_unique<SqliteJobQueue>(std::move(*store), options.group_commit_max_batch));
+}
+
+}  // namespace triagent

@@ -1,0 +1,116 @@
+// The daemon's lifecycle: graceful shutdown, durability across a kill -9, TLS.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "support/daemon_process.hpp"
+#include "support/http_test_client.hpp"
+#include "support/test_pki.hpp"
+
+namespace triagent::testing {
+namespace {
+
+HttpTestResponse post_generic(std::uint16_t port, const std::string& id) {
+  HttpTestClient c("127.0.0.1", port);
+  return c.request("POST", "/v1/webhooks/generic", R"({"id":")" + id + R"(","title":"lifecycle"})", bearer(kWebhookToken));
+}
+
+TEST(Lifecycle, SigtermDrainsAndExitsZero) {
+  TempDir dir;
+  DaemonProcess daemon(TestConfig{}, dir.path());
+  // An idle keep-alive connection must not hold the shutdown up.
+  HttpTestClient idle("127.0.0.1", daemon.port());
+  ASSERT_TRUE(idle.connect());
+  ASSERT_TRUE(idle.send_raw(HttpTestClient::build_request("GET", "/livez", "", {}, true)));
+  ASSERT_EQ(idle.read_response().status, 200);
+  ASSERT_EQ(post_generic(daemon.port(), "term-1").status, 202);
+
+  daemon.send_signal(SIGTERM);
+  auto code = daemon.wait_exit(std::chrono::seconds(30));
+  ASSERT_TRUE(code.has_value()) << "daemon did not exit after SIGTERM";
+  EXPECT_EQ(*code, 0) << daemon.stderr_text();
+  EXPECT_TRUE(idle.wait_closed(std::chrono::seconds(5)));
+
+  // Everything acknowledged before the signal is still there after a restart.
+  DaemonProcess again(TestConfig{}, dir.path());
+  auto dup = post_generic(again.port(), "term-1");
+  ASSERT_EQ(dup.status, 202);
+  EXPECT_EQ(dup.json()["duplicate"], true);
+}
+
+TEST(Lifecycle, EveryAcknowledgedWebhookSurvivesKill9ExactlyOnce) {
+  TempDir dir;
+  std::mutex mu;
+  std::map<std::string, std::string> acknowledged;  // external id -> job id
+  {
+    DaemonProcess daemon(TestConfig{}, dir.path());
+    std::atomic<bool> stop{false};
+    std::atomic<int> sent{0};
+    std::vector<std::thread> senders;
+    for (int t = 0; t < 8; ++t) {
+      senders.emplace_back([&, t] {
+        for (int i = 0; i < 500 && !stop.load(); ++i) {
+          std::string id = "crash-" + std::to_string(t) + "-" + std::to_string(i);
+          auto r = post_generic(daemon.port(), id);
+          sent++;
+          if (r.status == 202) {
+            std::lock_guard lock(mu);
+            acknowledged[id] = r.json()["job_id"];
+          }
+        }
+      });
+    }
+    // Kill in mid-stream, once a good number of webhooks are in flight or done.
+    ASSERT_TRUE(eventually([&] { return sent.load() >= 300; }, std::chrono::seconds(60)));
+    daemon.kill_hard();
+    stop = true;
+    for (auto& s : senders) s.join();
+  }
+  ASSERT_GT(acknowledged.size(), 100u);
+
+  DaemonProcess restarted(TestConfig{}, dir.path());
+  HttpTestClient admin("127.0.0.1", restarted.port());
+  std::set<std::string> job_ids;
+  for (const auto& [id, job_id] : acknowledged) {
+    auto job = admin.request("GET", "/v1/jobs/" + job_id, "", bearer(kAdminToken));
+    ASSERT_EQ(job.status, 200) << "acknowledged job " << job_id << " lost";
+    EXPECT_EQ(job.json()["incident"]["external_id"], id);
+    EXPECT_TRUE(job_ids.insert(job_id).second) << "two webhooks share job " << job_id;
+  }
+  // Re-sending every acknowledged webhook finds the one job it made: present exactly once.
+  for (const auto& [id, job_id] : acknowledged) {
+    auto r = post_generic(restarted.port(), id);
+    ASSERT_EQ(r.status, 202);
+    EXPECT_EQ(r.json()["duplicate"], true) << id;
+    EXPECT_EQ(r.json()["job_id"], job_id) << id;
+  }
+  // Jobs that were leased when the process died run to completion after the restart.
+  EXPECT_TRUE(eventually([&] {
+    auto leased = admin.request("GET", "/v1/jobs?state=leased", "", bearer(kAdminToken));
+    auto queued = admin.request("GET", "/v1/jobs?state=queued", "", bearer(kAdminToken));
+    return leased.json()["count"] == 0 && queued.json()["count"] == 0;
+  }, std::chrono::seconds(60)));
+}
+
+TEST(Lifecycle, TlsListenerServesWithTheConfiguredCertificate) {
+  TempDir dir;
+  auto pki = triagent::test::make_test_pki(dir.path());
+  TestConfig cfg;
+  cfg.extra_server_yaml = "  tls:\n    enabled: true\n    cert_file: " + pki.server_cert_file +
+                          "\n    key_file: " + pki.server_key_file + "\n";
+  DaemonProcess daemon(cfg, dir.path());
+  HttpTestClient tls("127.0.0.1", daemon.port(), pki.ca_file);
+  auto r = tls.request("POST", "/v1/webhooks/generic", R"({"id":"tls-1"})", bearer(kWebhookToken));
+  EXPECT_EQ(r.status, 202) << r.body;
+  // A plain-text client gets no HTTP answer from a TLS listener.
+  HttpTestClient plain("127.0.0.1", daemon.port());
+  EXPECT_EQ(plain.request("GET", "/livez").status, 0);
+}
+
+}  // namespace
+}  // namespace triagent::testing

@@ -1,0 +1,129 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "triagent/analysis/analyzer.hpp"
+#include "triagent/analysis/commands.hpp"
+
+namespace triagent::analysis {
+namespace {
+
+const Analyzer& analyzer() {
+  static const Analyzer a = [] {
+    auto r = Analyzer::create(AnalyzerConfig{});
+    if (!r) throw std::runtime_error(r.error().message);
+    return std::move(*r);
+  }();
+  return a;
+}
+
+nlohmann::json classify(std::string_view line) {
+  AnalysisState st;
+  analyzer().analyze(line, st);
+  std::string out;
+  analyzer().write_enriched(st, out);
+  return nlohmann::json::parse(out);
+}
+
+TEST(Analyzer, EncodedPowerShellMapsToTechniqueAndSeverity) {
+  const auto j = classify(R"({"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","Image":"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe","CommandLine":"powershell -nop -w hidden -enc SQBFAFgA","User":"CORP\\alice","Computer":"ws1.corp.local"})");
+  EXPECT_EQ(j["EventID"], 1);  // the input's own fields are kept
+  EXPECT_EQ(j["ai_log_type"], "windows-sysmon");
+  bool found = false;
+  for (const auto& t : j["ai_attack_technique"]) {
+    if (t["id"] == "T1059.001") {
+      found = true;
+      EXPECT_EQ(t["name"], "PowerShell");
+      EXPECT_EQ(t["tactics"][0], "execution");
+    }
+  }
+  EXPECT_TRUE(found);
+  EXPECT_GE(j["ai_severity_score"].get<int>(), 70);
+  EXPECT_FALSE(j["ai_severity_reasons"].empty());
+  EXPECT_FALSE(j["ai_matched_rules"].empty());
+  EXPECT_EQ(j["ai_entities"]["users"][0], "CORP\\alice");
+  EXPECT_EQ(j["ai_entities"]["hosts"][0], "ws1.corp.local");
+}
+
+TEST(Analyzer, TextLineGetsFieldsAndIocs) {
+  const auto j = classify("Mar  3 10:00:01 web1 sshd[123]: Failed password for root from 203.0.113.7 port 22 ssh2");
+  EXPECT_EQ(j["message"].get<std::string>().substr(0, 6), "Mar  3");
+  EXPECT_EQ(j["ai_log_type"], "openssh-sshd-syslog");
+  EXPECT_EQ(j["ai_fields"]["program"], "sshd");
+  EXPECT_EQ(j["ai_iocs"]["ips"][0], "203.0.113.7");
+  EXPECT_EQ(j["ai_entities"]["ips"][0]["private"], false);
+  EXPECT_GE(j["ai_severity_score"].get<int>(), 20);
+}
+
+TEST(Analyzer, BenignLineIsQuiet) {
+  const auto j = classify("2015-07-29 19:22:03,324 - INFO  [main:QuorumPeer@913] - LOOKING");
+  EXPECT_EQ(j["ai_log_type"], "zookeeper");
+  EXPECT_TRUE(j["ai_attack_technique"].empty());
+  EXPECT_EQ(j["ai_severity_score"], 0);
+}
+
+TEST(Analyzer, HostileInputsGivePartialResults) {
+  std::string big = "{\"CommandLine\":\"" + std::string(3 << 20, 'a') + "\"}";
+  auto j = classify(big);
+  EXPECT_EQ(j["ai_truncated"], true);
+  std::string deep = "{\"a\":" + std::string(5000, '[');
+  j = classify(deep);
+  EXPECT_EQ(j["ai_parse_error"], "too_deep");
+  j = classify("\xff\xfe\x80 invalid utf8 \xc3");
+  EXPECT_TRUE(j["message"].is_string());  // replaced, still valid JSON
+}
+
+TEST(Commands, UsageErrorsAndClassifyStream) {
+  std::istringstream in("Mar  3 10:00:01 web1 sshd[1]: Accepted password for bob from 10.0.0.1 port 1 ssh2\n{\"a\":1}\n");
+  std::ostringstream out, err;
+  EXPECT_EQ(classify_command({"-q"}, in, out, err), 0);
+  std::istringstream lines(out.str());
+  std::string l1, l2;
+  std::getline(lines, l1);
+  std::getline(lines, l2);
+  EXPECT_EQ(nlohmann::json::parse(l1)["ai_log_type"], "openssh-sshd-syslog");
+  EXPECT_EQ(nlohmann::json::parse(l2)["a"], 1);
+  std::istringstream empty;
+  EXPECT_EQ(classify_command({"--bogus"}, empty, out, err), kExitUsage);
+  EXPECT_EQ(eval_command({}, empty, out, err), kExitUsage);
+  EXPECT_EQ(eval_command({"--task", "nope", "--data", "-"}, empty, out, err), kExitUsage);
+  EXPECT_EQ(redact_command({"--ip", "sometimes"}, empty, out, err), kExitUsage);
+  EXPECT_EQ(redact_command({"--pattern", "BAD=("}, empty, out, err), kExitUsage);
+}
+
+TEST(Commands, RedactShowsVaultOnStderr) {
+  std::istringstream in("mail bob@example.com from 8.8.8.8\n{\"User\":\"alice\",\"msg\":\"alice logged on\"}\n");
+  std::ostringstream out, err;
+  ASSERT_EQ(redact_command({"--show-vault", "-q"}, in, out, err), 0);
+  EXPECT_EQ(out.str(), "mail <EMAIL_1> from <IP_1>\n{\"User\":\"<USER_1>\",\"msg\":\"<USER_1> logged on\"}\n");
+  EXPECT_NE(err.str().find("bob@example.com"), std::string::npos);
+}
+
+double eval_metric(const std::string& task, const std::string& file, const char* key) {
+  const std::string path = std::string(TRIAGENT_SOURCE_DIR) + "/../shared/data/" + file;
+  if (!std::ifstream(path)) return -1;
+  std::istringstream in;
+  std::ostringstream out, err;
+  EXPECT_EQ(eval_command({"--task", task, "--data", path, "--json"}, in, out, err), 0) << err.str();
+  const auto j = nlohmann::json::parse(out.str());
+  if (std::string(key) == "micro_f1") return j["micro"]["f1"];
+  if (std::string(key) == "micro_recall") return j["micro"]["recall"];
+  if (std::string(key) == "micro_precision") return j["micro"]["precision"];
+  return j[key];
+}
+
+TEST(EvalDevData, TargetsHold) {
+  const double logtype = eval_metric("logtype", "logs/logs.jsonl", "accuracy");
+  if (logtype < 0) GTEST_SKIP() << "shared dev data not present";
+  EXPECT_GE(logtype, 0.95);
+  EXPECT_GE(eval_metric("ioc", "ioc/dev.jsonl", "micro_f1"), 0.98);
+  EXPECT_GE(eval_metric("pii", "pii/dev.jsonl", "micro_recall"), 0.99);
+  EXPECT_GE(eval_metric("pii", "pii/dev.jsonl", "micro_precision"), 0.95);
+  EXPECT_GE(eval_metric("attack", "labeled/dev.jsonl", "recall_at_3"), 0.70);
+}
+
+}  // namespace
+}  // namespace triagent::analysis

@@ -1,0 +1,86 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "triagent/analysis/fang.hpp"
+#include "triagent/analysis/ioc_extractor.hpp"
+
+namespace triagent::analysis {
+namespace {
+
+bool has(const std::vector<std::string>& v, std::string_view x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+Indicators scan(std::string_view text) {
+  Indicators out;
+  IocExtractor().scan(text, out);
+  return out;
+}
+
+TEST(Fang, RewritesDefangNotations) {
+  EXPECT_EQ(fang("hxxps[:]//evil[.]com/a"), "https://evil.com/a");
+  EXPECT_EQ(fang("bob[at]evil(.)com"), "bob@evil.com");
+  EXPECT_EQ(fang("192[.]168[.]4[.]2"), "192.168.4.2");
+  EXPECT_EQ(fang("example\\.com"), "example.com");
+  EXPECT_EQ(fang("me [at] example [dot] com"), "me@example.com");
+  EXPECT_EQ(fang("xxxxs://example.com"), "https://example.com");
+  EXPECT_EQ(fang("plain text stays (as it is) [ok]"), "plain text stays (as it is) [ok]");
+  EXPECT_FALSE(might_be_defanged("nothing here at all"));
+}
+
+TEST(IocExtractor, NetworkIndicators) {
+  auto f = scan("beacon to hxxp://evil[.]com/a?b=1 and 8.8.8.8, 10.0.0.5:445, fe80::1 from bob@Example.org.");
+  EXPECT_TRUE(has(f.urls, "http://evil.com/a?b=1"));
+  EXPECT_TRUE(has(f.domains, "evil.com"));
+  EXPECT_TRUE(has(f.domains, "example.org"));
+  EXPECT_TRUE(has(f.ipv4, "8.8.8.8"));
+  EXPECT_TRUE(has(f.ipv4, "10.0.0.5"));
+  EXPECT_TRUE(has(f.ipv6, "fe80::1"));
+  EXPECT_TRUE(has(f.emails, "bob@example.org"));
+  EXPECT_TRUE(is_private_ip("10.0.0.5"));
+  EXPECT_TRUE(is_private_ip("172.16.9.1"));
+  EXPECT_FALSE(is_private_ip("8.8.8.8"));
+  EXPECT_TRUE(is_private_ip("fd00::1"));
+}
+
+TEST(IocExtractor, RejectsLookAlikes) {
+  auto f = scan("version 1.2.3.4.5 at 12:30:45 file svchost.exe class org.apache.Foo 256.1.1.1 00:11:22:33:44:55");
+  EXPECT_TRUE(f.ipv4.empty());
+  EXPECT_TRUE(f.ipv6.empty());
+  EXPECT_TRUE(f.domains.empty());
+  EXPECT_FALSE(is_valid_domain("notes.txt"));
+  EXPECT_TRUE(is_valid_domain("a.b.example.co.uk"));
+}
+
+TEST(IocExtractor, HashesCvesPathsRegistryUsers) {
+  auto f = scan("MD5=D7AB69FAD18D4A643D84A271DFC0DBDF,IMPHASH=272245E2988E1E430500B852C4FB5E18 "
+                "sha256 ff79d3c4a0b7eb191783c323ab8363ebd1fd10be58d8bcc96b07067743ca81d5 CVE-2021-44228 "
+                "ran C:\\Program Files\\App\\a.exe /c C:\\x\\y.dll by CORP\\alice, key HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Run "
+                "and /usr/bin/curl");
+  EXPECT_TRUE(has(f.md5, "d7ab69fad18d4a643d84a271dfc0dbdf"));
+  EXPECT_FALSE(has(f.md5, "272245e2988e1e430500b852c4fb5e18"));  // imphash, not a file hash
+  EXPECT_TRUE(has(f.sha256, "ff79d3c4a0b7eb191783c323ab8363ebd1fd10be58d8bcc96b07067743ca81d5"));
+  EXPECT_TRUE(has(f.cves, "CVE-2021-44228"));
+  EXPECT_TRUE(has(f.file_paths, "C:\\Program Files\\App\\a.exe"));
+  EXPECT_TRUE(has(f.file_paths, "C:\\x\\y.dll"));
+  EXPECT_TRUE(has(f.file_paths, "/usr/bin/curl"));
+  EXPECT_TRUE(has(f.users, "CORP\\alice"));
+  EXPECT_TRUE(has(f.registry_keys, "HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Run"));
+}
+
+TEST(IocExtractor, BoundedOutputOnHostileInput) {
+  std::string many;
+  for (int i = 0; i < 5000; ++i) many += "1.2.3." + std::to_string(i % 250) + " a" + std::to_string(i) + ".com ";
+  Indicators f;
+  f.max_per_kind = 16;
+  IocExtractor().scan(many, f);
+  EXPECT_LE(f.ipv4.size(), 16u);
+  EXPECT_LE(f.domains.size(), 16u);
+  std::string junk(1 << 20, '[');
+  IocExtractor().scan(junk, f);
+  std::string colons(100000, ':');
+  IocExtractor().scan(colons, f);
+}
+
+}  // namespace
+}  // namespace triagent::analysis

@@ -1,0 +1,138 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "triagent/privacy/redactor.hpp"
+
+namespace triagent::privacy {
+namespace {
+
+Redactor make(RedactionConfig cfg = {}) {
+  auto r = Redactor::create(cfg);
+  if (!r) throw std::runtime_error(r.error().message);
+  return std::move(*r);
+}
+
+TEST(Checks, Checksums) {
+  EXPECT_TRUE(luhn_valid("4111111111111111"));
+  EXPECT_FALSE(luhn_valid("4111111111111112"));
+  EXPECT_TRUE(iban_valid("GB82WEST12345698765432"));
+  EXPECT_FALSE(iban_valid("GB82WEST12345698765433"));
+  EXPECT_FALSE(iban_valid("GB82WEST1234569876543"));  // wrong length for GB
+  EXPECT_TRUE(us_ssn_valid("123", "45", "6789"));
+  EXPECT_FALSE(us_ssn_valid("000", "45", "6789"));
+  EXPECT_FALSE(us_ssn_valid("666", "45", "6789"));
+  EXPECT_FALSE(us_ssn_valid("901", "45", "6789"));
+}
+
+TEST(Redactor, StructuredTypes) {
+  const Redactor r = make();
+  Vault v;
+  EXPECT_EQ(r.redact_text("mail bob@example.com or BOB2@example.org", v), "mail <EMAIL_1> or <EMAIL_2>");
+  EXPECT_EQ(r.redact_text("call +1 (415) 555-0132 or 020 7946 0958", v), "call <PHONE_1> or <PHONE_2>");
+  EXPECT_EQ(r.redact_text("card 4111 1111 1111 1111, not 4111 1111 1111 1112", v),
+            "card <CREDIT_CARD_1>, not 4111 1111 1111 1112");
+  EXPECT_EQ(r.redact_text("ssn 123-45-6789", v), "ssn <SSN_1>");
+  EXPECT_EQ(r.redact_text("iban GB82 WEST 1234 5698 7654 32 ok", v), "iban <IBAN_1> ok");
+  EXPECT_EQ(r.redact_text("from 10.1.2.3 and 2001:db8::1 at 00:1A:2B:3C:4D:5E", v),
+            "from <IP_1> and <IP_2> at <MAC_1>");
+  EXPECT_EQ(r.redact_text("at 2016-09-28 04:30:32 pid 4242 v1.2.3", v), "at 2016-09-28 04:30:32 pid 4242 v1.2.3");
+}
+
+TEST(Redactor, Secrets) {
+  const Redactor r = make();
+  Vault v;
+  EXPECT_EQ(r.redact_text("key AKIAIOSFODNN7EXAMPLE used", v), "key <AWS_KEY_1> used");
+  EXPECT_EQ(r.redact_text("Authorization: Bearer abcdef0123456789abcdef", v), "Authorization: Bearer <TOKEN_1>");
+  EXPECT_EQ(r.redact_text("jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlX2hlcmU", v), "jwt <JWT_1>");
+  EXPECT_EQ(r.redact_text("net user bob S3cret! /add", v), "net user <USER_1> <PASSWORD_1> /add");
+  EXPECT_EQ(r.redact_text("psexec \\\\h -u admin -p Winter2024 cmd", v), "psexec \\\\h -u admin -p <PASSWORD_2> cmd");
+  EXPECT_EQ(r.redact_text("db password=hunter22; token: 'abc123def456ghi789'", v),
+            "db password=<PASSWORD_3>; token: '<API_KEY_1>'");
+  EXPECT_EQ(r.redact_text("sekurlsa::pth /user:x /ntlm:cc36cf7a8514893efccd332446158b1a", v),
+            "sekurlsa::pth /user:<USER_2> /ntlm:<HASH_SECRET_1>");
+  const std::string key = "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----";
+  EXPECT_EQ(r.redact_text("k=" + key + " end", v), "k=<PRIVATE_KEY_1> end");
+}
+
+TEST(Vault, StablePlaceholdersAndRestore) {
+  const Redactor r = make();
+  Vault v;
+  const std::string a = r.redact_text("bob@example.com met 8.8.8.8", v);
+  const std::string b = r.redact_text("again bob@example.com", v);
+  EXPECT_EQ(a, "<EMAIL_1> met <IP_1>");
+  EXPECT_EQ(b, "again <EMAIL_1>");
+  EXPECT_EQ(v.restore("mail <EMAIL_1> from <IP_1>, unknown <EMAIL_12> <X>"),
+            "mail bob@example.com from 8.8.8.8, unknown <EMAIL_12> <X>");
+  nlohmann::json j = {{"summary", "<EMAIL_1> contacted <IP_1>"}, {"list", {"<IP_1>"}}};
+  v.restore(j);
+  EXPECT_EQ(j["summary"], "bob@example.com contacted 8.8.8.8");
+  EXPECT_EQ(j["list"][0], "8.8.8.8");
+  EXPECT_EQ(v.raw_values().size(), 2u);
+  EXPECT_EQ(v.find_leak("the answer mentions bob@example.com").value_or(""), "bob@example.com");
+  EXPECT_FALSE(v.find_leak("the answer mentions <EMAIL_1> and 8.8.8.80").has_value());
+  const Vault copy = Vault::from_json(v.to_json());
+  EXPECT_EQ(copy.restore("<IP_1>"), "8.8.8.8");
+  Vault again = Vault::from_json(v.to_json());
+  EXPECT_EQ(again.placeholder("EMAIL", "new@example.com"), "<EMAIL_2>");
+}
+
+TEST(Redactor, JsonFieldsAllowDenyAndPropagation) {
+  const Redactor r = make();
+  Vault v;
+  nlohmann::json ev = {{"EventID", 4624},
+                       {"TargetUserName", "alice"},
+                       {"SubjectUserName", "SYSTEM"},
+                       {"Computer", "ws1.corp.local"},
+                       {"ProcessGuid", "{1111-2222}"},
+                       {"password", "x"},
+                       {"Message", "An account was logged on. Account Name:\t\talice Workstation Name:\tWS1 from 10.0.0.9"}};
+  r.redact_json(ev, v);
+  EXPECT_EQ(ev["EventID"], 4624);
+  EXPECT_EQ(ev["TargetUserName"], "<USER_1>");
+  EXPECT_EQ(ev["SubjectUserName"], "SYSTEM");  // well-known account kept
+  EXPECT_EQ(ev["Computer"], "<HOST_1>");
+  EXPECT_EQ(ev["ProcessGuid"], "{1111-2222}");
+  EXPECT_EQ(ev["password"], "<PASSWORD_1>");
+  const std::string msg = ev["Message"];
+  EXPECT_EQ(msg.find("alice"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("<USER_1>"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("<HOST_2>"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("<IP_1>"), std::string::npos) << msg;
+}
+
+TEST(Redactor, IpModesAndOperatorPatterns) {
+  RedactionConfig cfg;
+  cfg.ip_mode = IpMode::drop;
+  cfg.extra_patterns.push_back({"TICKET", R"(\bINC\d{6}\b)"});
+  const Redactor r = make(cfg);
+  Vault v;
+  EXPECT_EQ(r.redact_text("INC123456 from 8.8.8.8", v), "<TICKET_1> from <IP>");
+  EXPECT_EQ(v.size(), 1u);  // dropped addresses are not recorded
+  RedactionConfig keep;
+  keep.ip_mode = IpMode::keep;
+  EXPECT_EQ(make(keep).redact_text("from 8.8.8.8", v), "from 8.8.8.8");
+  RedactionConfig priv;
+  priv.keep_private_ips = true;
+  EXPECT_EQ(make(priv).redact_text("10.0.0.1 -> 8.8.4.4", v), "10.0.0.1 -> <IP_1>");
+  RedactionConfig bad;
+  bad.extra_patterns.push_back({"BAD", "(unclosed"});
+  EXPECT_FALSE(Redactor::create(bad).has_value());
+}
+
+TEST(Redactor, HostileInputs) {
+  const Redactor r = make();
+  Vault v;
+  std::string digits(1 << 20, '1');
+  EXPECT_EQ(r.redact_text(digits, v).size(), digits.size());
+  std::string ats(1 << 18, '@');
+  EXPECT_EQ(r.redact_text(ats, v), ats);
+  std::string mixed;
+  for (int i = 0; i < 20000; ++i) mixed += "a@b.co 1-2 \xff ";
+  EXPECT_FALSE(r.redact_text(mixed, v).empty());
+  EXPECT_EQ(r.redact_line("{\"a\":" + std::string(100000, '['), v).substr(0, 5), "{\"a\":");
+}
+
+}  // namespace
+}  // namespace triagent::privacy
