@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "embedded_data.hpp"
+#include "literal_matcher.hpp"
 #include "triagent/analysis/json_flatten.hpp"
 #include "triagent/analysis/text_util.hpp"
 
@@ -100,6 +101,10 @@ Result<Analyzer> Analyzer::create(const AnalyzerConfig& config, std::vector<std:
   a.config_ = config;
   a.detector_ = LogTypeDetector(config.json_limits);
   a.catalog_ = &AttackCatalog::builtin();
+  auto phrases = std::make_shared<LiteralMatcher>();
+  for (const char* p : {"failed password", "authentication failure", "invalid user", "possible break-in"}) phrases->add(p);
+  phrases->build();
+  a.phrases_ = std::move(phrases);
   if (a.catalog_->size() == 0) return make_error(ErrorCode::internal, "embedded ATT&CK table failed to load");
   auto rules = std::make_shared<SigmaRuleSet>();
   if (config.builtin_rules) {
@@ -204,11 +209,10 @@ void Analyzer::score_severity(AnalysisState& st) const {
     }
   }
   // Authentication failures are weak signals on their own.
-  const std::string_view raw = st.event.raw.substr(0, 4096);
-  if (ifind_lower(raw, "failed password") != std::string_view::npos ||
-      ifind_lower(raw, "authentication failure") != std::string_view::npos ||
-      ifind_lower(raw, "invalid user") != std::string_view::npos ||
-      ifind_lower(raw, "possible break-in") != std::string_view::npos) {
+  thread_local LiteralMatcher::Hits hits;
+  hits.reset(phrases_->size());
+  phrases_->scan(st.event.raw.substr(0, 4096), hits);
+  if (hits.test(0) || hits.test(1) || hits.test(2) || hits.test(3)) {
     if (score < 30) {
       score = 30;
       reason("authentication failure");

@@ -64,34 +64,70 @@ const char* bracketed(std::string_view s, std::size_t i, std::size_t& len) {
 }  // namespace
 
 bool might_be_defanged(std::string_view t) {
+  // Precise triggers only: brackets and parentheses are everywhere in logs ("sshd[12]"), so a
+  // bracket counts only when it wraps a defang token.
   for (std::size_t i = 0; i < t.size(); ++i) {
-    switch (t[i]) {
+    const char c = t[i];
+    switch (c) {
       case '[':
       case '(':
       case '{':
+      case ']':
+      case ')':
+      case '}': {
+        std::size_t len = 0;
+        if (bracketed(t, i, len)) return true;
+        if (i + 1 < t.size() && (t[i + 1] == 'h' || t[i + 1] == 'H' || t[i + 1] == 'w' || t[i + 1] == 'W') &&
+            (istarts_with(t.substr(i + 1), "http") || istarts_with(t.substr(i + 1), "www")) && i + 5 < t.size()) {
+          const std::string_view rest = t.substr(i + 1);
+          const std::size_t close = rest.find_first_of(")]");
+          if (close != std::string_view::npos && close <= 5) return true;
+        }
+        break;
+      }
       case '\\':
       case '^':
-        return true;
+        if (i + 1 < t.size() && (t[i + 1] == '.' || (c == '\\' && t[i + 1] == '/' && i > 0 && t[i - 1] != '\\'))) return true;
+        break;
+      case 'h':
+      case 'H':
+        if (i + 4 < t.size() && (t[i + 1] == 'x' || t[i + 1] == 'X') && (t[i + 2] == 'x' || t[i + 2] == 'X')) return true;
+        if (istarts_with(t.substr(i), "http")) {
+          std::size_t k = i + 4;
+          if (k < t.size() && (t[k] == 's' || t[k] == 'S')) ++k;
+          const std::string_view rest = t.substr(k);
+          if (rest.starts_with(" ://") || rest.starts_with("//") || rest.starts_with(":///") || rest.starts_with(":// ") ||
+              rest.starts_with("]") || rest.starts_with("[:")) {
+            return true;
+          }
+        }
+        break;
       case 'x':
       case 'X':
-      case 'd':
+        if (istarts_with(t.substr(i), "xxxx") && (i == 0 || !word_char(t[i - 1]))) return true;
+        break;
       case 'D':
+        if (t.substr(i).starts_with("DOT") && i > 0 && word_char(t[i - 1])) return true;
+        break;
+      case '-':
+        if (istarts_with(t.substr(i), "-dot-")) return true;
+        break;
+      case 'd':
       case 'p':
       case 'P':
-      case 'A':
-      case 'a':
-      case ':':
-      case '/':
+        if (i > 0 && i + 1 < t.size() && (t[i + 1] == 'o' || t[i + 1] == 'O' || t[i + 1] == 'u' || t[i + 1] == 'U') &&
+            word_char(t[i - 1])) {
+          const std::string_view rest = t.substr(i);
+          for (auto w : kDotWords) {
+            if (istarts_with(rest, w) && rest.size() > w.size() + 1 && is_close(rest[w.size()])) return true;
+          }
+        }
+        break;
+      case ' ':
+        if (t.substr(i).starts_with(" AT ")) return true;
         break;
       default:
-        continue;
-    }
-    // Cheap second look for the word forms.
-    const std::string_view rest = t.substr(i);
-    if (istarts_with(rest, "hxxp") || istarts_with(rest, "xxxx") || istarts_with(rest, "dot") ||
-        istarts_with(rest, "punt") || istarts_with(rest, "punk") || rest.starts_with("AT ") ||
-        rest.starts_with(" //") || rest.starts_with("://") || rest.starts_with("//")) {
-      return true;
+        break;
     }
   }
   return false;

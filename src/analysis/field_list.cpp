@@ -15,8 +15,10 @@ std::string& FieldList::add(std::string_view key, std::string_view value) {
 }
 
 void FieldList::set(std::string_view key, std::string_view value) {
+  ensure_hashes();
+  const std::uint64_t h = name_hash(key);
   for (std::size_t i = 0; i < size_; ++i) {
-    if (iequals(items_[i].key, key)) {
+    if (key_hash_[i] == h && iequals(items_[i].key, key)) {
       items_[i].value.assign(value);
       return;
     }
@@ -30,6 +32,28 @@ bool FieldList::key_matches(std::string_view key, std::string_view name) {
   const auto dot = key.rfind('.');
   if (dot == std::string_view::npos) return false;
   return iequals(key.substr(dot + 1), name);
+}
+
+std::uint64_t FieldList::name_hash(std::string_view name) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (char ch : name) {
+    h ^= static_cast<unsigned char>(ascii_lower(ch));
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+void FieldList::ensure_hashes() const {
+  if (hashed_ == size_) return;
+  key_hash_.resize(size_);
+  leaf_hash_.resize(size_);
+  for (std::size_t i = hashed_; i < size_; ++i) {
+    const std::string_view key = items_[i].key;
+    key_hash_[i] = name_hash(key);
+    const auto dot = key.rfind('.');
+    leaf_hash_[i] = dot == std::string_view::npos ? key_hash_[i] : name_hash(key.substr(dot + 1));
+  }
+  hashed_ = size_;
 }
 
 std::string_view FieldList::lowered(std::size_t i) const {
@@ -52,12 +76,15 @@ std::string_view FieldList::lowered(std::size_t i) const {
 }
 
 const std::string* FieldList::find(std::string_view name) const {
+  ensure_hashes();
+  const std::uint64_t h = name_hash(name);
   // Exact keys win over leaf names, so "host" does not pick "Event.System.host" before "host".
   for (std::size_t i = 0; i < size_; ++i) {
-    if (iequals(items_[i].key, name)) return &items_[i].value;
+    if (key_hash_[i] == h && iequals(items_[i].key, name)) return &items_[i].value;
   }
   if (name.find('.') != std::string_view::npos) return nullptr;
   for (std::size_t i = 0; i < size_; ++i) {
+    if (leaf_hash_[i] != h) continue;
     const std::string_view key = items_[i].key;
     const auto dot = key.rfind('.');
     if (dot != std::string_view::npos && iequals(key.substr(dot + 1), name)) return &items_[i].value;

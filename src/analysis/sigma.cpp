@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "literal_matcher.hpp"
 #include "sigma_condition.hpp"
 #include "triagent/analysis/text_util.hpp"
 
@@ -22,6 +23,7 @@ struct Pattern {
   enum class Kind { exact, prefix, suffix, contains, glob, regex, cidr, exists, compare, null_or_empty } kind =
       Kind::exact;
   std::string ref_field;      // fieldref: compare with this field's value instead of `text`
+  int literal_id = -1;        // contains: id in the rule set's LiteralMatcher (prefilter)
   std::string text;           // lower case unless `cased`
   std::vector<bool> wild;     // glob: which characters of `text` are wildcards
   bool cased = false;
@@ -35,6 +37,7 @@ struct Pattern {
 
 struct FieldTest {
   std::string field;
+  std::uint64_t field_hash = 0;  // FieldList::name_hash(field)
   bool all = false;  // every pattern must match (|all), otherwise any
   std::vector<Pattern> patterns;
 };
@@ -282,7 +285,7 @@ std::vector<std::string> windash_variants(const std::string& v) {
   return out;
 }
 
-Result<std::vector<Pattern>> compile_values(const YAML::Node& node, const Modifiers& m) {
+Result<std::vector<Pattern>> compile_values(const YAML::Node& node, const Modifiers& m, LiteralMatcher& lits) {
   std::vector<Pattern> out;
   std::vector<YAML::Node> items;
   if (node.IsSequence()) {
@@ -369,13 +372,15 @@ Result<std::vector<Pattern>> compile_values(const YAML::Node& node, const Modifi
     const bool encoded = m.base64 || m.base64offset;
     for (const auto& v : variants) {
       // Encoded values are literal text: escape their wildcards' look-alikes does not apply.
-      out.push_back(glob_pattern(v, m.contains || m.endswith, m.contains || m.startswith, m.cased || encoded));
+      Pattern p = glob_pattern(v, m.contains || m.endswith, m.contains || m.startswith, m.cased || encoded);
+      if (p.kind == Pattern::Kind::contains && p.text.size() >= 3) p.literal_id = lits.add(p.text);
+      out.push_back(std::move(p));
     }
   }
   return out;
 }
 
-Result<std::vector<FieldTest>> compile_map(const YAML::Node& map) {
+Result<std::vector<FieldTest>> compile_map(const YAML::Node& map, LiteralMatcher& lits) {
   std::vector<FieldTest> tests;
   for (const auto& kv : map) {
     const std::string key = kv.first.Scalar();
@@ -389,10 +394,11 @@ Result<std::vector<FieldTest>> compile_map(const YAML::Node& map) {
     }
     FieldTest t;
     t.field = parts[0];
+    t.field_hash = FieldList::name_hash(t.field);
     auto mods = parse_modifiers(std::vector<std::string>(parts.begin() + 1, parts.end()));
     if (!mods) return mods.error();
     t.all = mods->all;
-    auto patterns = compile_values(kv.second, *mods);
+    auto patterns = compile_values(kv.second, *mods, lits);
     if (!patterns) return patterns.error();
     t.patterns = std::move(*patterns);
     tests.push_back(std::move(t));
@@ -400,10 +406,16 @@ Result<std::vector<FieldTest>> compile_map(const YAML::Node& map) {
   return tests;
 }
 
-Result<Selection> compile_selection(const YAML::Node& node) {
+Pattern keyword_pattern(const std::string& text, LiteralMatcher& lits) {
+  Pattern p = glob_pattern(text, true, true, false);
+  if (p.kind == Pattern::Kind::contains && p.text.size() >= 3) p.literal_id = lits.add(p.text);
+  return p;
+}
+
+Result<Selection> compile_selection(const YAML::Node& node, LiteralMatcher& lits) {
   Selection sel;
   if (node.IsMap()) {
-    auto tests = compile_map(node);
+    auto tests = compile_map(node, lits);
     if (!tests) return tests.error();
     sel.alternatives.push_back(std::move(*tests));
     return sel;
@@ -411,11 +423,11 @@ Result<Selection> compile_selection(const YAML::Node& node) {
   if (node.IsSequence()) {
     for (const auto& item : node) {
       if (item.IsMap()) {
-        auto tests = compile_map(item);
+        auto tests = compile_map(item, lits);
         if (!tests) return tests.error();
         sel.alternatives.push_back(std::move(*tests));
       } else if (item.IsScalar()) {
-        sel.keywords.push_back(glob_pattern(item.Scalar(), true, true, false));
+        sel.keywords.push_back(keyword_pattern(item.Scalar(), lits));
       } else {
         return make_error(ErrorCode::invalid_argument, "unsupported selection item");
       }
@@ -423,14 +435,16 @@ Result<Selection> compile_selection(const YAML::Node& node) {
     return sel;
   }
   if (node.IsScalar()) {
-    sel.keywords.push_back(glob_pattern(node.Scalar(), true, true, false));
+    sel.keywords.push_back(keyword_pattern(node.Scalar(), lits));
     return sel;
   }
   return make_error(ErrorCode::invalid_argument, "unsupported selection");
 }
 
-bool field_test_matches(const FieldTest& t, const ParsedEvent& ev) {
-  auto one = [&t, &ev](const Pattern& p) {
+bool field_test_matches(const FieldTest& t, const ParsedEvent& ev, const LiteralMatcher::Hits& hits) {
+  auto one = [&t, &ev, &hits](const Pattern& p) {
+    // The substring occurs nowhere in the event: no field can contain it.
+    if (p.literal_id >= 0 && !hits.test(p.literal_id)) return false;
     if (p.kind == Pattern::Kind::exists) {
       const bool present = ev.fields.find(t.field) != nullptr;
       return present == p.exists;
@@ -446,13 +460,13 @@ bool field_test_matches(const FieldTest& t, const ParsedEvent& ev) {
       q.ref_field.clear();
       q.text = p.cased ? *other : to_lower(*other);
       bool hit = false;
-      ev.fields.for_each(t.field, [&hit, &q](const std::string& v) {
-        if (!hit && pattern_matches(q, v)) hit = true;
+      ev.fields.for_each_hashed(t.field, t.field_hash, [&hit, &q, &ev](std::size_t i) {
+        if (!hit && pattern_matches(q, ev.fields[i].value)) hit = true;
       });
       return hit;
     }
     bool hit = false;
-    ev.fields.for_each_index(t.field, [&hit, &p, &ev](std::size_t i) {
+    ev.fields.for_each_hashed(t.field, t.field_hash, [&hit, &p, &ev](std::size_t i) {
       if (hit) return;
       const std::string& v = ev.fields[i].value;
       hit = p.kind == Pattern::Kind::contains && !p.cased ? pattern_matches(p, v, ev.fields.lowered(i))
@@ -466,20 +480,30 @@ bool field_test_matches(const FieldTest& t, const ParsedEvent& ev) {
   return std::any_of(t.patterns.begin(), t.patterns.end(), one);
 }
 
-bool selection_matches(const Selection& s, const ParsedEvent& ev) {
+bool selection_matches(const Selection& s, const ParsedEvent& ev, const LiteralMatcher::Hits& hits) {
   for (const auto& alt : s.alternatives) {
-    if (std::all_of(alt.begin(), alt.end(), [&ev](const FieldTest& t) { return field_test_matches(t, ev); })) {
+    if (std::all_of(alt.begin(), alt.end(), [&ev, &hits](const FieldTest& t) { return field_test_matches(t, ev, hits); })) {
       return true;
     }
   }
   if (s.keywords.empty()) return false;
+  // Keywords are plain substrings almost always: the event scan already answered.
+  bool slow = false;
+  for (const auto& k : s.keywords) {
+    if (k.literal_id >= 0) {
+      if (hits.test(k.literal_id)) return true;
+    } else {
+      slow = true;
+    }
+  }
+  if (!slow) return false;
   // Text events: the raw line holds every field. Structured events: search the unescaped values.
   if (ev.format == InputFormat::text || ev.fields.empty()) {
     thread_local std::string raw_lower;
     raw_lower.assign(ev.raw);
     for (char& c : raw_lower) c = ascii_lower(c);
     for (const auto& k : s.keywords) {
-      if (pattern_matches(k, ev.raw, raw_lower)) return true;
+      if (k.literal_id < 0 && pattern_matches(k, ev.raw, raw_lower)) return true;
     }
     return false;
   }
@@ -488,7 +512,7 @@ bool selection_matches(const Selection& s, const ParsedEvent& ev) {
     if (v.size() < 3) continue;
     const std::string_view lower = ev.fields.lowered(i);
     for (const auto& k : s.keywords) {
-      if (pattern_matches(k, v, lower)) return true;
+      if (k.literal_id < 0 && pattern_matches(k, v, lower)) return true;
     }
   }
   return false;
@@ -523,18 +547,21 @@ struct SigmaRule::Compiled {
 
 namespace {
 
-bool eval_node(const SigmaRule::Compiled& c, int idx, const ParsedEvent& ev, std::vector<signed char>& memo) {
+bool eval_node(const SigmaRule::Compiled& c, int idx, const ParsedEvent& ev, std::vector<signed char>& memo,
+               const LiteralMatcher::Hits& hits) {
   const sigma::Node& n = c.condition.nodes[static_cast<std::size_t>(idx)];
   auto sel = [&](int k) {
     signed char& m = memo[static_cast<std::size_t>(k)];
-    if (m < 0) m = selection_matches(c.selections[static_cast<std::size_t>(k)], ev) ? 1 : 0;
+    if (m < 0) m = selection_matches(c.selections[static_cast<std::size_t>(k)], ev, hits) ? 1 : 0;
     return m == 1;
   };
   switch (n.kind) {
     case sigma::Node::Kind::ref: return sel(n.ref);
-    case sigma::Node::Kind::not_: return !eval_node(c, n.children[0], ev, memo);
-    case sigma::Node::Kind::and_: return eval_node(c, n.children[0], ev, memo) && eval_node(c, n.children[1], ev, memo);
-    case sigma::Node::Kind::or_: return eval_node(c, n.children[0], ev, memo) || eval_node(c, n.children[1], ev, memo);
+    case sigma::Node::Kind::not_: return !eval_node(c, n.children[0], ev, memo, hits);
+    case sigma::Node::Kind::and_:
+      return eval_node(c, n.children[0], ev, memo, hits) && eval_node(c, n.children[1], ev, memo, hits);
+    case sigma::Node::Kind::or_:
+      return eval_node(c, n.children[0], ev, memo, hits) || eval_node(c, n.children[1], ev, memo, hits);
     case sigma::Node::Kind::any_of: return std::any_of(n.children.begin(), n.children.end(), sel);
     case sigma::Node::Kind::all_of: return std::all_of(n.children.begin(), n.children.end(), sel);
   }
@@ -542,7 +569,7 @@ bool eval_node(const SigmaRule::Compiled& c, int idx, const ParsedEvent& ev, std
 }
 
 Result<SigmaRule> compile_rule(const YAML::Node& doc, std::string_view source, const AttackCatalog& catalog,
-                               std::vector<std::string>* warnings) {
+                               std::vector<std::string>* warnings, LiteralMatcher& lits) {
   SigmaRule rule;
   rule.source = std::string(source);
   rule.title = doc["title"] ? doc["title"].as<std::string>("") : std::string();
@@ -582,7 +609,7 @@ Result<SigmaRule> compile_rule(const YAML::Node& doc, std::string_view source, c
       continue;
     }
     if (name == "timeframe") return make_error(ErrorCode::invalid_argument, "correlation (timeframe) not supported");
-    auto sel = compile_selection(kv.second);
+    auto sel = compile_selection(kv.second, lits);
     if (!sel) return make_error(sel.error().code, "selection '" + name + "': " + sel.error().message);
     compiled->names.push_back(name);
     compiled->selections.push_back(std::move(*sel));
@@ -617,7 +644,8 @@ Result<std::size_t> SigmaRuleSet::add_yaml(std::string_view yaml, std::string_vi
   for (const auto& doc : docs) {
     if (!doc.IsMap()) continue;
     try {
-      auto rule = compile_rule(doc, source, catalog, warnings);
+      if (!literals_) literals_ = std::make_shared<LiteralMatcher>();
+      auto rule = compile_rule(doc, source, catalog, warnings, *literals_);
       if (!rule) {
         if (warnings) {
           const std::string title = doc["title"] ? doc["title"].as<std::string>("") : "?";
@@ -631,6 +659,7 @@ Result<std::size_t> SigmaRuleSet::add_yaml(std::string_view yaml, std::string_vi
       if (warnings) warnings->push_back(std::string(source) + ": rule skipped: " + e.what());
     }
   }
+  if (literals_) literals_->build();
   return added;
 }
 
@@ -666,14 +695,23 @@ Result<std::size_t> SigmaRuleSet::add_directory(const std::string& dir, const At
 }
 
 void SigmaRuleSet::match(const ParsedEvent& event, const std::function<void(const SigmaRule&)>& on_match) const {
+  if (rules_.empty()) return;
   thread_local std::vector<signed char> memo;
+  thread_local LiteralMatcher::Hits hits;
+  // One pass over the event finds every substring any rule looks for.
+  hits.reset(literals_->size());
+  if (event.format == InputFormat::text || event.fields.empty()) {
+    literals_->scan(event.raw, hits);
+  } else {
+    for (const Field& f : event.fields) literals_->scan(f.value, hits);
+  }
   for (const SigmaRule& rule : rules_) {
     if (!rule.product.empty() && rule.product != event.product) continue;
     if (!rule.category.empty() && !category_fits(rule.category, event.category)) continue;
     if (!rule.service.empty() && rule.service != event.service) continue;
     const auto& c = *rule.compiled;
     memo.assign(c.selections.size(), -1);
-    if (eval_node(c, c.condition.root, event, memo)) on_match(rule);
+    if (eval_node(c, c.condition.root, event, memo, hits)) on_match(rule);
   }
 }
 

@@ -291,6 +291,13 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
         co_await write_response(self, stream, ServerResponse::error(431, "request headers too large"), 11, false);
         co_return;
       }
+      if (ec == http::error::body_limit) {
+        // Beast checks Content-Length against the body limit while reading the headers.
+        self->stats_.too_large++;
+        auto too_large = ServerResponse::error(413, "request body exceeds " + std::to_string(self->cfg_.max_body_bytes) + " bytes");
+        co_await write_response(self, stream, std::move(too_large), 11, false);
+        co_return;
+      }
       if (ec == beast::error::timeout) {
         if (served == 0 || buffer.size() > 0) self->stats_.timeouts++;
         co_return;

@@ -112,34 +112,46 @@ void Redactor::find_named_values(std::string_view s, std::vector<PiiFinding>& ou
 }
 
 void Redactor::add_known_names(std::string_view s, const Vault& vault, std::vector<PiiFinding>& findings) const {
-  // User and host names learned from fields recur in messages ("Account Name: alice"): replace
-  // them wherever they stand as whole words, case-insensitively.
+  // User and host names learned from fields recur in messages ("Account Name: alice"): one pass
+  // over the text's name-like tokens, each looked up in the vault's name index.
+  if (!vault.has_names()) return;
+  thread_local std::string key;
   bool added = false;
-  vault.for_each([&](std::string_view value, std::string_view placeholder) {
-    const bool user = placeholder.starts_with("<USER_");
-    if (!(user || placeholder.starts_with("<HOST_")) || value.size() < 3) return;
-    std::size_t pos = 0;
-    while (pos + value.size() <= s.size()) {
-      std::size_t k = pos;
-      // Case-insensitive scan for the first character, then compare.
-      const char first = lower(value[0]);
-      while (k + value.size() <= s.size() && lower(s[k]) != first) ++k;
-      if (k + value.size() > s.size()) break;
-      if (iequal(s.substr(k, value.size()), value) && (k == 0 || !word(s[k - 1])) &&
-          (k + value.size() == s.size() || !word(s[k + value.size()]))) {
-        bool overlaps = false;
-        for (const auto& f : findings) overlaps = overlaps || (k < f.end && f.begin < k + value.size());
-        if (!overlaps) {
-          findings.push_back(PiiFinding{k, k + value.size(), user ? PiiKind::user : PiiKind::host,
-                                        placeholder_tag(user ? PiiKind::user : PiiKind::host)});
-          added = true;
-        }
-        pos = k + value.size();
-      } else {
-        pos = k + 1;
-      }
+  auto name_char = [](char c) { return alnum(c) || c == '.' || c == '_' || c == '-' || c == '$' || c == '\\' || c == '@'; };
+  auto try_span = [&](std::size_t b, std::size_t e) {
+    while (e > b && (s[e - 1] == '.' || s[e - 1] == '-')) --e;
+    if (e - b < 3) return false;
+    key.assign(s.substr(b, e - b));
+    for (char& c : key) c = lower(c);
+    const std::string* ph = vault.name_placeholder(key);
+    if (!ph) return false;
+    for (const auto& f : findings) {
+      if (b < f.end && f.begin < e) return true;  // already covered by a finding
     }
-  });
+    const bool user = ph->starts_with("<USER_");
+    const PiiKind kind = user ? PiiKind::user : PiiKind::host;
+    findings.push_back(PiiFinding{b, e, kind, placeholder_tag(kind)});
+    added = true;
+    return true;
+  };
+  std::size_t i = 0;
+  while (i < s.size()) {
+    if (!name_char(s[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t e = i;
+    while (e < s.size() && name_char(s[e])) ++e;
+    // The whole token, else the account after "DOMAIN\" or before "@".
+    if (!try_span(i, e)) {
+      const std::string_view tok = s.substr(i, e - i);
+      const auto bs = tok.rfind('\\');
+      const auto at = tok.find('@');
+      if (bs != std::string_view::npos) try_span(i + bs + 1, e);
+      else if (at != std::string_view::npos) try_span(i, i + at);
+    }
+    i = e;
+  }
   if (added) {
     std::sort(findings.begin(), findings.end(), [](const PiiFinding& a, const PiiFinding& b) { return a.begin < b.begin; });
   }

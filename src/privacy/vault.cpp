@@ -38,7 +38,21 @@ const std::string& Vault::placeholder(std::string_view tag, std::string_view val
   ph.append(std::to_string(n));
   ph.push_back('>');
   by_placeholder_.emplace(ph, std::string(value));
-  return by_value_.emplace(std::string(value), std::move(ph)).first->second;
+  const std::string& stored = by_value_.emplace(std::string(value), std::move(ph)).first->second;
+  index_name(std::string(value), stored);
+  return stored;
+}
+
+void Vault::index_name(const std::string& value, const std::string& placeholder) {
+  if (!(placeholder.starts_with("<USER_") || placeholder.starts_with("<HOST_")) || value.size() < 3) return;
+  std::string key = value;
+  for (char& c : key) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+  names_.emplace(std::move(key), placeholder);
+}
+
+const std::string* Vault::name_placeholder(std::string_view lowered_name) const {
+  auto it = names_.find(std::string(lowered_name));
+  return it == names_.end() ? nullptr : &it->second;
 }
 
 std::optional<std::string_view> Vault::value_of(std::string_view placeholder) const {
@@ -126,6 +140,7 @@ Vault Vault::from_json(const nlohmann::json& j) {
       if (!value.is_string()) continue;
       v.by_placeholder_[ph] = value.get<std::string>();
       v.by_value_[value.get<std::string>()] = ph;
+      v.index_name(value.get<std::string>(), ph);
     }
   }
   if (j.contains("counters") && j["counters"].is_object()) {

@@ -500,13 +500,18 @@ TEST(Validate, ListenAddress) {
             std::string::npos);
 }
 
+TEST(Validate, ZeroWorkersMakesAnIntakeOnlyNode) {
+  EXPECT_EQ(load_ok(kMinimal + "workers:\n  count: 0\n").workers.count, 0);
+  EXPECT_NE(load_error(kMinimal + "workers:\n  count: -1\n").find("expected an integer >= 0"), std::string::npos);
+}
+
 TEST(Validate, PositiveIntegersEverywhere) {
   for (const std::string key :
        {"server:\n  max_connections", "server:\n  max_header_bytes", "server:\n  max_body_bytes",
         "server:\n  read_timeout_ms", "server:\n  keepalive_timeout_ms", "server:\n  max_requests_per_connection",
         "webhooks:\n  replay_window_seconds", "queue:\n  max_depth", "queue:\n  retry_after_seconds",
         "queue:\n  lease_seconds", "queue:\n  max_attempts", "queue:\n  backoff_base_ms", "queue:\n  backoff_cap_ms",
-        "queue:\n  group_commit_max_batch", "queue:\n  done_retention_hours", "workers:\n  count",
+        "queue:\n  group_commit_max_batch", "queue:\n  done_retention_hours",
         "workers:\n  poll_interval_ms", "workers:\n  drain_timeout_seconds"}) {
     EXPECT_NE(load_error(kMinimal + key + ": 0\n").find("expected a positive integer, got '0'"), std::string::npos)
         << key;

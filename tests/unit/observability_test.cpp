@@ -30,7 +30,7 @@ TEST(LogFormat, InvalidUtf8DoesNotThrow) {
   std::string bad = "caf\xC3";
   std::string line;
   EXPECT_NO_THROW(line = format_line(0, Level::info, "x", bad, {}, {{"v", bad}}));
-  EXPECT_NO_THROW((void)nlohmann::json::parse(line));
+  EXPECT_TRUE(nlohmann::json::accept(line));
 }
 
 TEST(LogLevel, ParsesAndFilters) {

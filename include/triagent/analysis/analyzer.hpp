@@ -25,6 +25,8 @@
 
 namespace triagent::analysis {
 
+class LiteralMatcher;
+
 struct TechniqueHit {
   const Technique* technique = nullptr;
   double score = 0;                      // sum of the levels of the rules that named it
@@ -70,6 +72,7 @@ class Analyzer {
   IocExtractor extractor_;
   const AttackCatalog* catalog_ = nullptr;
   std::shared_ptr<const SigmaRuleSet> rules_;
+  std::shared_ptr<const LiteralMatcher> phrases_;  // severity phrases, found in one pass
 };
 
 }  // namespace triagent::analysis

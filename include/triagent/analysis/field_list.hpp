@@ -8,6 +8,7 @@
 //   fields.clear();                                     // keeps the capacity for the next event
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,7 @@ class FieldList {
   void clear() {
     size_ = 0;
     lowered_count_ = 0;
+    hashed_ = 0;
   }
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
@@ -55,6 +57,21 @@ class FieldList {
     }
   }
 
+  // Hash of a field name as for_each_hashed() expects it (case-insensitive, FNV-1a).
+  static std::uint64_t name_hash(std::string_view name);
+
+  // for_each_index() for a name whose name_hash() was computed once (rules do this at load).
+  template <class Fn>
+  void for_each_hashed(std::string_view name, std::uint64_t hash, Fn&& fn) const {
+    ensure_hashes();
+    const bool dotted = name.find('.') != std::string_view::npos;
+    for (std::size_t i = 0; i < size_; ++i) {
+      if (key_hash_[i] == hash || (!dotted && leaf_hash_[i] == hash)) {
+        if (key_matches(items_[i].key, name)) fn(i);
+      }
+    }
+  }
+
   // The ASCII-lower-cased value of field i, computed once per event on first use, so rules can
   // search case-insensitively with a linear-time memmem.
   std::string_view lowered(std::size_t i) const;
@@ -64,6 +81,9 @@ class FieldList {
  private:
   std::vector<Field> items_;
   std::size_t size_ = 0;
+  void ensure_hashes() const;
+  mutable std::vector<std::uint64_t> key_hash_, leaf_hash_;
+  mutable std::size_t hashed_ = 0;  // fields whose hashes are valid for this event
   mutable std::vector<std::string> lowered_;
   mutable std::vector<char> lowered_ok_;
   mutable std::size_t lowered_count_ = 0;  // how many entries of lowered_ok_ are valid for this event

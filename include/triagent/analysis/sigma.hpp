@@ -22,6 +22,8 @@
 
 namespace triagent::analysis {
 
+class LiteralMatcher;
+
 enum class RuleLevel { informational = 0, low = 1, medium = 2, high = 3, critical = 4 };
 
 const char* to_string(RuleLevel level);
@@ -59,6 +61,7 @@ class SigmaRuleSet {
 
  private:
   std::vector<SigmaRule> rules_;
+  std::shared_ptr<LiteralMatcher> literals_;  // every substring the rules look for (prefilter)
 };
 
 }  // namespace triagent::analysis

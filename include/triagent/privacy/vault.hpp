@@ -42,6 +42,11 @@ class Vault {
   // The first recorded raw value that occurs in `text` (at token boundaries), if any.
   std::optional<std::string> find_leak(std::string_view text) const;
 
+  // The placeholder of a recorded user or host name, looked up by its lower-cased text; lets the
+  // redactor replace names learned from fields wherever they recur, in one pass over a text.
+  const std::string* name_placeholder(std::string_view lowered_name) const;
+  bool has_names() const { return !names_.empty(); }
+
   // Calls fn(value, placeholder) for every entry.
   template <class Fn>
   void for_each(Fn&& fn) const {
@@ -59,6 +64,8 @@ class Vault {
   std::unordered_map<std::string, std::string> by_value_;        // value -> placeholder
   std::unordered_map<std::string, std::string> by_placeholder_;  // placeholder -> value
   std::map<std::string, std::size_t, std::less<>> counters_;     // tag -> last number
+  std::unordered_map<std::string, std::string> names_;           // lower-cased USER/HOST value -> placeholder
+  void index_name(const std::string& value, const std::string& placeholder);
 };
 
 }  // namespace triagent::privacy
