@@ -132,7 +132,9 @@ void GroupCommitWriter::execute_batch(Batch& batch) {
     const Error error = make_error(ErrorCode::unavailable, "queue store failed: " + cause.message);
     for (auto& op : batch) deliver(*op, &error);
   };
-  if (auto r = store_->begin_batch(); !r) return fail_all(r.error());
+  bool synced = false;
+  for (const auto& op : batch) synced = synced || op->needs_sync();
+  if (auto r = store_->begin_batch(synced); !r) return fail_all(r.error());
   for (auto& op : batch) {
     if (auto r = store_->begin_operation(); !r) return fail_all(r.error());
     const bool ok = op->run(*store_);

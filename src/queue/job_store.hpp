@@ -51,7 +51,9 @@ class JobStore {
   static Result<std::unique_ptr<JobStore>> open(const SqliteQueueOptions& options, const Clock& clock,
                                                 std::uint64_t random_seed);
 
-  Result<void> begin_batch();
+  // `synced`: the commit is fsynced (synchronous=FULL) before commit_batch() returns; otherwise
+  // it is durable once a later synced commit or a checkpoint has run.
+  Result<void> begin_batch(bool synced = true);
   Result<void> begin_operation();
   // ok == false undoes the operation's changes. An error means the rollback failed: abort the batch.
   Result<void> end_operation(bool ok);
@@ -99,6 +101,7 @@ class JobStore {
   const Clock& clock_;
   FullJitterBackoff backoff_;
   std::int64_t committed_depth_ = 0;
+  bool synced_ = true;  // the connection's current synchronous setting (FULL at open)
   std::int64_t batch_depth_ = 0;      // committed depth plus the changes of this batch so far
   std::int64_t operation_depth_ = 0;  // batch_depth_ when the current operation began
 };

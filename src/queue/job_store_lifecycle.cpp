@@ -117,8 +117,12 @@ Result<void> JobStore::run_cached(std::string_view sql) {
   return (*st)->run();
 }
 
-Result<void> JobStore::begin_batch() {
+Result<void> JobStore::begin_batch(bool synced) {
   batch_depth_ = committed_depth_;
+  if (synced != synced_) {
+    if (auto r = db_->exec(synced ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL"); !r) return r;
+    synced_ = synced;
+  }
   return run_cached("BEGIN IMMEDIATE");
 }
 

@@ -6,6 +6,7 @@
 namespace triagent {
 
 using queue_detail::JobStore;
+using queue_detail::Durability;
 using queue_detail::make_operation;
 
 // Each method only packages its arguments (by value: the caller's may be gone when the writer
@@ -13,7 +14,7 @@ using queue_detail::make_operation;
 
 void SqliteJobQueue::enqueue(NewJob job, Callback<EnqueueOutcome> done) {
   writer_.submit(make_operation<EnqueueOutcome>([job = std::move(job)](JobStore& s) { return s.enqueue(job); },
-                                                std::move(done)));
+                                                std::move(done), Durability::synced));
 }
 
 void SqliteJobQueue::lease(std::string owner, int max_jobs, Callback<std::vector<LeasedJob>> done) {
@@ -53,7 +54,8 @@ void SqliteJobQueue::list(JobState state, int limit, Callback<std::vector<JobRec
 }
 
 void SqliteJobQueue::replay(std::int64_t id, Callback<JobRecord> done) {
-  writer_.submit(make_operation<JobRecord>([id](JobStore& s) { return s.replay(id); }, std::move(done)));
+  writer_.submit(
+      make_operation<JobRecord>([id](JobStore& s) { return s.replay(id); }, std::move(done), Durability::synced));
 }
 
 void SqliteJobQueue::stats(Callback<QueueStats> done) {
@@ -62,7 +64,8 @@ void SqliteJobQueue::stats(Callback<QueueStats> done) {
 
 void SqliteJobQueue::housekeep_now(Callback<HousekeepingReport> done) {
   writer_.submit(make_operation<HousekeepingReport>(
-      [](JobStore& s) { return s.housekeep([] { return true; }); }, std::move(done), /*standalone=*/true));
+      [](JobStore& s) { return s.housekeep([] { return true; }); }, std::move(done), Durability::synced,
+      /*standalone=*/true));
 }
 
 Result<std::unique_ptr<JobQueue>> open_sqlite_job_queue(const SqliteQueueOptions& options, const Clock& clock,

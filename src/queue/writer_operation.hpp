@@ -4,6 +4,7 @@
 // or an error when the batch did not commit or the queue was already closed.
 //
 //   auto op = make_operation<bool>([job](JobStore& s) { return s.release(job); }, std::move(done));
+//   auto op = make_operation<EnqueueOutcome>(body, std::move(done), Durability::synced);
 //   writer.submit(std::move(op));
 
 #include <exception>
@@ -29,7 +30,13 @@ class WriterOperation {
   virtual void abort(const Error& error) = 0;
   // True for work that must run alone, outside a batch transaction (housekeeping).
   virtual bool standalone() const { return false; }
+  // True when the caller is promised durability once its callback runs (a new job, a replay):
+  // the batch commits with synchronous=FULL. Others (leases, acks, reads) commit with NORMAL;
+  // the next FULL commit syncs the write-ahead log up to and including them.
+  virtual bool needs_sync() const { return false; }
 };
+
+enum class Durability { synced, deferred };
 
 template <class T>
 class TypedOperation final : public WriterOperation {
@@ -37,8 +44,8 @@ class TypedOperation final : public WriterOperation {
   using Body = std::function<Result<T>(JobStore&)>;
   using Done = std::function<void(Result<T>)>;
 
-  TypedOperation(Body body, Done done, bool standalone)
-      : body_(std::move(body)), done_(std::move(done)), standalone_(standalone) {}
+  TypedOperation(Body body, Done done, bool standalone, Durability durability)
+      : body_(std::move(body)), done_(std::move(done)), standalone_(standalone), durability_(durability) {}
 
   bool run(JobStore& store) override {
     // Only allocation failures can throw here; they fail this operation, not the writer thread.
@@ -56,18 +63,21 @@ class TypedOperation final : public WriterOperation {
     if (done_) done_(error);
   }
   bool standalone() const override { return standalone_; }
+  bool needs_sync() const override { return durability_ == Durability::synced; }
 
  private:
   Body body_;
   Done done_;
   bool standalone_;
+  Durability durability_;
   std::optional<Result<T>> result_;
 };
 
 template <class T>
 std::unique_ptr<WriterOperation> make_operation(typename TypedOperation<T>::Body body,
-                                                typename TypedOperation<T>::Done done, bool standalone = false) {
-  return std::make_unique<TypedOperation<T>>(std::move(body), std::move(done), standalone);
+                                                typename TypedOperation<T>::Done done,
+                                                Durability durability = Durability::deferred, bool standalone = false) {
+  return std::make_unique<TypedOperation<T>>(std::move(body), std::move(done), standalone, durability);
 }
 
 }  // namespace triagent::queue_detail

@@ -1,0 +1,231 @@
+// intake_bench: durable webhook intake of the real daemon against a minimal Beast server that
+// answers 202 without doing anything, under the same load in the same run.
+//
+//   build/release/bench/intake_bench [--connections 64] [--requests 100000]
+//
+//   --threads N: the daemon's io threads (default 2)
+//   --workers N: pipeline workers running meanwhile (default 2; 0 measures intake alone)
+//
+// Prints requests/s, p50 and p99 latency for both servers, the ratio daemon/baseline, and the
+// daemon's resident memory after all requests were accepted. Targets (issue 2): ratio >= 0.5,
+// p99 <= 10 ms on 2 cores, RSS <= 64 MB after 100k accepted webhooks.
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/daemon_process.hpp"
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+constexpr auto as_tuple_awaitable = net::as_tuple(net::use_awaitable);
+
+namespace {
+
+struct LoadResult {
+  double seconds = 0;
+  std::size_t ok = 0;
+  std::size_t failed = 0;
+  std::vector<double> latencies_ms;
+};
+
+struct LoadState {
+  std::atomic<std::size_t> next{0};
+  std::size_t total = 0;
+  std::string run_id;
+  std::uint16_t port = 0;
+  std::atomic<std::size_t> ok{0}, failed{0};
+};
+
+net::awaitable<bool> connect(beast::tcp_stream& stream, std::uint16_t port) {
+  auto [ec] = co_await stream.async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), as_tuple_awaitable);
+  co_return !ec;
+}
+
+// One keep-alive connection sending webhooks with unique ids until the total is reached; it
+// reconnects when the server ends the connection (max_requests_per_connection).
+net::awaitable<void> client_connection(LoadState* st, std::vector<double>* latencies) {
+  auto ex = co_await net::this_coro::executor;
+  beast::tcp_stream stream(ex);
+  if (!co_await connect(stream, st->port)) {
+    st->failed++;
+    co_return;
+  }
+  beast::flat_buffer buffer;
+  for (;;) {
+    std::size_t i = st->next.fetch_add(1);
+    if (i >= st->total) break;
+    http::request<http::string_body> req{http::verb::post, "/v1/webhooks/generic", 11};
+    req.set(http::field::host, "127.0.0.1");
+    req.set(http::field::authorization, std::string("Bearer ") + triagent::testing::kWebhookToken);
+    req.set(http::field::content_type, "application/json");
+    req.body() = R"({"id":")" + st->run_id + "-" + std::to_string(i) +
+                 R"(","title":"Suspicious PowerShell on WS-7","severity":"high","host":"WS-7"})";
+    req.keep_alive(true);
+    req.prepare_payload();
+    auto start = Clock::now();
+    auto [wec, wn] = co_await http::async_write(stream, req, as_tuple_awaitable);
+    http::response<http::string_body> res;
+    beast::error_code rec;
+    if (!wec) {
+      auto [ec, n] = co_await http::async_read(stream, buffer, res, as_tuple_awaitable);
+      rec = ec;
+    }
+    if (wec || rec || res.result_int() != 202) {
+      st->failed++;
+      break;
+    }
+    latencies->push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    st->ok++;
+    if (!res.keep_alive()) {
+      beast::error_code ignored;
+      stream.socket().close(ignored);
+      buffer.clear();
+      if (!co_await connect(stream, st->port)) break;
+    }
+  }
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+}
+
+LoadResult run_load(std::uint16_t port, int connections, std::size_t total, const std::string& run_id) {
+  net::io_context ioc(1);
+  LoadState st;
+  st.total = total;
+  st.run_id = run_id;
+  st.port = port;
+  std::vector<std::vector<double>> per_connection(static_cast<std::size_t>(connections));
+  for (auto& l : per_connection) l.reserve(total / static_cast<std::size_t>(connections) + 16);
+  for (int c = 0; c < connections; ++c) {
+    net::co_spawn(ioc, client_connection(&st, &per_connection[static_cast<std::size_t>(c)]), net::detached);
+  }
+  auto start = Clock::now();
+  ioc.run();
+  LoadResult r;
+  r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  r.ok = st.ok.load();
+  r.failed = st.failed.load();
+  for (auto& l : per_connection) r.latencies_ms.insert(r.latencies_ms.end(), l.begin(), l.end());
+  std::sort(r.latencies_ms.begin(), r.latencies_ms.end());
+  return r;
+}
+
+double percentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  auto idx = static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1));
+  return sorted[idx];
+}
+
+// The baseline: a minimal Beast server answering every request with a fixed 202.
+net::awaitable<void> baseline_session(tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  for (;;) {
+    http::request<http::string_body> req;
+    auto [ec, n] = co_await http::async_read(stream, buffer, req, as_tuple_awaitable);
+    if (ec) break;
+    http::response<http::string_body> res{http::status::accepted, req.version()};
+    res.set(http::field::content_type, "application/json");
+    res.body() = R"({"job_id":"1","duplicate":false})";
+    res.keep_alive(req.keep_alive());
+    res.prepare_payload();
+    auto [wec, wn] = co_await http::async_write(stream, res, as_tuple_awaitable);
+    if (wec || !req.keep_alive()) break;
+  }
+}
+
+net::awaitable<void> baseline_accept(tcp::acceptor* acceptor) {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor->async_accept(as_tuple_awaitable);
+    if (ec) co_return;
+    net::co_spawn(acceptor->get_executor(), baseline_session(std::move(socket)), net::detached);
+  }
+}
+
+long resident_kib(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+void print(const char* name, const LoadResult& r) {
+  std::printf("%-28s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  ok %zu  failed %zu\n", name,
+              static_cast<double>(r.ok) / r.seconds, percentile(r.latencies_ms, 0.50), percentile(r.latencies_ms, 0.99),
+              r.ok, r.failed);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int connections = 64;
+  std::size_t requests = 100'000;
+  std::string workers = "2";
+  std::string threads = "2";
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string a = argv[i];
+    if (a == "--connections") connections = std::stoi(argv[i + 1]);
+    if (a == "--requests") requests = std::stoul(argv[i + 1]);
+    if (a == "--workers") workers = argv[i + 1];  // 0: intake only, nothing processes the jobs
+    if (a == "--threads") threads = argv[i + 1];  // the daemon's io threads
+  }
+  std::printf("intake_bench: %d connections, %zu webhooks each run, %u cores\n", connections, requests,
+              std::thread::hardware_concurrency());
+
+  // The real daemon: durable SQLite queue (WAL, synchronous=FULL), workers running.
+  triagent::testing::TempDir dir;
+  triagent::testing::TestConfig cfg;
+  cfg.with("log.level", "warn").with("server.max_connections", "1024").with("workers.count", workers)
+      .with("server.threads", threads);
+  LoadResult daemon_result;
+  long rss_kib = -1;
+  {
+    triagent::testing::DaemonProcess daemon(cfg, dir.path());
+    // Warm-up: connection set-up, SQLite page cache, allocator.
+    run_load(daemon.port(), connections, 2000, "warmup");
+    daemon_result = run_load(daemon.port(), connections, requests, "run");
+    rss_kib = resident_kib(daemon.pid());
+  }
+
+  LoadResult baseline_result;
+  {
+    net::io_context ioc(1);
+    tcp::acceptor acceptor(ioc, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0));
+    auto port = acceptor.local_endpoint().port();
+    net::co_spawn(ioc, baseline_accept(&acceptor), net::detached);
+    std::thread server([&ioc] { ioc.run(); });
+    run_load(port, connections, 2000, "warmup");
+    baseline_result = run_load(port, connections, requests, "run");
+    net::post(ioc, [&acceptor] { acceptor.close(); });
+    ioc.stop();
+    server.join();
+  }
+
+  print("triagent (durable 202)", daemon_result);
+  print("minimal Beast server (202)", baseline_result);
+  double ratio = (static_cast<double>(daemon_result.ok) / daemon_result.seconds) /
+                 (static_cast<double>(baseline_result.ok) / baseline_result.seconds);
+  std::printf("ratio triagent/baseline: %.2f (target >= 0.5)\n", ratio);
+  std::printf("triagent p99: %.2f ms (target <= 10 ms)\n", percentile(daemon_result.latencies_ms, 0.99));
+  std::printf("triagent resident memory after %zu accepted webhooks: %.1f MB (target <= 64 MB)\n",
+              daemon_result.ok + 2000, static_cast<double>(rss_kib) / 1024.0);
+  return daemon_result.failed == 0 ? 0 : 1;
+}
