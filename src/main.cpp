@@ -69,7 +69,8 @@ int check_config(const std::vector<std::string>& raw) {
     std::cerr << "triagent: configuration error: " << cfg.error().message << "\n";
     return kExitConfig;
   }
-  std::cout << "# " << cfg->source_name << ": OK\n" << triagent::describe_config(*cfg);
+  std::cout << triagent::describe_config(*cfg);
+  std::cerr << "triagent: " << cfg->source_name << " is valid\n";
   return 0;
 }
 

@@ -626,6 +626,25 @@ Result<SigmaRule> compile_rule(const YAML::Node& doc, std::string_view source, c
 
 }  // namespace
 
+// Splits a multi-document YAML text at "---" lines (column 0).
+std::vector<std::string_view> split_yaml_documents(std::string_view text) {
+  std::vector<std::string_view> docs;
+  std::size_t start = 0, line = 0;
+  while (line <= text.size()) {
+    std::size_t end = text.find('\n', line);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view l = text.substr(line, end - line);
+    if (l.starts_with("---") && (l.size() == 3 || l[3] == ' ' || l[3] == '\r' || l[3] == '\t')) {
+      docs.push_back(text.substr(start, line - start));
+      start = end < text.size() ? end + 1 : text.size();
+    }
+    if (end >= text.size()) break;
+    line = end + 1;
+  }
+  docs.push_back(text.substr(start));
+  return docs;
+}
+
 Result<void> parse_sigma_condition(std::string_view condition, const std::vector<std::string>& selection_names) {
   auto c = sigma::parse_condition(condition, selection_names);
   if (!c) return c.error();
@@ -634,9 +653,11 @@ Result<void> parse_sigma_condition(std::string_view condition, const std::vector
 
 Result<std::size_t> SigmaRuleSet::add_yaml(std::string_view yaml, std::string_view source,
                                            const AttackCatalog& catalog, std::vector<std::string>* warnings) {
+  // Documents are split here and loaded one by one: yaml-cpp 0.7's LoadAll never returns on some
+  // malformed input (a lone ',' at top level, found by fuzzing), while Load does.
   std::vector<YAML::Node> docs;
   try {
-    docs = YAML::LoadAll(std::string(yaml));
+    for (std::string_view doc : split_yaml_documents(yaml)) docs.push_back(YAML::Load(std::string(doc)));
   } catch (const YAML::Exception& e) {
     return make_error(ErrorCode::invalid_argument, std::string(source) + ": " + e.what());
   }

@@ -11,9 +11,3 @@ if(TARGET triagent_privacy)
                            DEPS triagent_privacy)
 endif()
 
-# The analysis unit tests also exercise the verbs (classify/redact/eval), which live in their own
-# library because they need the redactor. tests/unit links only triagent_analysis; until it passes
-# extra deps for this module, add the verbs' library here (this file is read after tests/unit).
-if(TARGET analysis_test AND TARGET triagent_analysis_commands)
-  target_link_libraries(analysis_test PRIVATE triagent_analysis_commands)
-endif()
