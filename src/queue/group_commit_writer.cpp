@@ -136,9 +136,13 @@ void GroupCommitWriter::execute_batch(Batch& batch) {
   for (const auto& op : batch) synced = synced || op->needs_sync();
   if (auto r = store_->begin_batch(synced); !r) return fail_all(r.error());
   for (auto& op : batch) {
-    if (auto r = store_->begin_operation(); !r) return fail_all(r.error());
-    const bool ok = op->run(*store_);
-    if (auto r = store_->end_operation(ok); !r) return fail_all(r.error());
+    if (op->single_statement()) {
+      op->run(*store_);
+    } else {
+      if (auto r = store_->begin_operation(); !r) return fail_all(r.error());
+      const bool ok = op->run(*store_);
+      if (auto r = store_->end_operation(ok); !r) return fail_all(r.error());
+    }
     // Disk full or an I/O error can make SQLite roll the whole transaction back by itself.
     if (!store_->in_transaction()) return fail_all(make_error(ErrorCode::unavailable, "transaction rolled back"));
   }

@@ -6,7 +6,7 @@
 namespace triagent {
 
 using queue_detail::JobStore;
-using queue_detail::Durability;
+using queue_detail::OperationTraits;
 using queue_detail::make_operation;
 
 // Each method only packages its arguments (by value: the caller's may be gone when the writer
@@ -14,7 +14,7 @@ using queue_detail::make_operation;
 
 void SqliteJobQueue::enqueue(NewJob job, Callback<EnqueueOutcome> done) {
   writer_.submit(make_operation<EnqueueOutcome>([job = std::move(job)](JobStore& s) { return s.enqueue(job); },
-                                                std::move(done), Durability::synced));
+                                                std::move(done), OperationTraits::synced_single_statement()));
 }
 
 void SqliteJobQueue::lease(std::string owner, int max_jobs, Callback<std::vector<LeasedJob>> done) {
@@ -55,7 +55,7 @@ void SqliteJobQueue::list(JobState state, int limit, Callback<std::vector<JobRec
 
 void SqliteJobQueue::replay(std::int64_t id, Callback<JobRecord> done) {
   writer_.submit(
-      make_operation<JobRecord>([id](JobStore& s) { return s.replay(id); }, std::move(done), Durability::synced));
+      make_operation<JobRecord>([id](JobStore& s) { return s.replay(id); }, std::move(done), OperationTraits::synced()));
 }
 
 void SqliteJobQueue::stats(Callback<QueueStats> done) {
@@ -64,8 +64,8 @@ void SqliteJobQueue::stats(Callback<QueueStats> done) {
 
 void SqliteJobQueue::housekeep_now(Callback<HousekeepingReport> done) {
   writer_.submit(make_operation<HousekeepingReport>(
-      [](JobStore& s) { return s.housekeep([] { return true; }); }, std::move(done), Durability::synced,
-      /*standalone=*/true));
+      [](JobStore& s) { return s.housekeep([] { return true; }); }, std::move(done),
+      OperationTraits::synced_standalone()));
 }
 
 Result<std::unique_ptr<JobQueue>> open_sqlite_job_queue(const SqliteQueueOptions& options, const Clock& clock,

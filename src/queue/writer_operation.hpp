@@ -4,7 +4,7 @@
 // or an error when the batch did not commit or the queue was already closed.
 //
 //   auto op = make_operation<bool>([job](JobStore& s) { return s.release(job); }, std::move(done));
-//   auto op = make_operation<EnqueueOutcome>(body, std::move(done), Durability::synced);
+//   auto op = make_operation<EnqueueOutcome>(body, std::move(done), OperationTraits::synced());
 //   writer.submit(std::move(op));
 
 #include <exception>
@@ -34,9 +34,36 @@ class WriterOperation {
   // the batch commits with synchronous=FULL. Others (leases, acks, reads) commit with NORMAL;
   // the next FULL commit syncs the write-ahead log up to and including them.
   virtual bool needs_sync() const { return false; }
+  // True when run() makes at most one write statement: SQLite already undoes a failed statement
+  // on its own, so the writer skips the per-operation savepoint (two statements saved per call
+  // on the hottest path, enqueue).
+  virtual bool single_statement() const { return false; }
 };
 
 enum class Durability { synced, deferred };
+
+struct OperationTraits {
+  Durability durability = Durability::deferred;
+  bool single_statement = false;
+  bool standalone = false;
+
+  static OperationTraits synced_single_statement() {
+    OperationTraits t;
+    t.durability = Durability::synced;
+    t.single_statement = true;
+    return t;
+  }
+  static OperationTraits synced() {
+    OperationTraits t;
+    t.durability = Durability::synced;
+    return t;
+  }
+  static OperationTraits synced_standalone() {
+    OperationTraits t = synced();
+    t.standalone = true;
+    return t;
+  }
+};
 
 template <class T>
 class TypedOperation final : public WriterOperation {
@@ -44,8 +71,8 @@ class TypedOperation final : public WriterOperation {
   using Body = std::function<Result<T>(JobStore&)>;
   using Done = std::function<void(Result<T>)>;
 
-  TypedOperation(Body body, Done done, bool standalone, Durability durability)
-      : body_(std::move(body)), done_(std::move(done)), standalone_(standalone), durability_(durability) {}
+  TypedOperation(Body body, Done done, OperationTraits traits)
+      : body_(std::move(body)), done_(std::move(done)), traits_(traits) {}
 
   bool run(JobStore& store) override {
     // Only allocation failures can throw here; they fail this operation, not the writer thread.
@@ -62,22 +89,22 @@ class TypedOperation final : public WriterOperation {
   void abort(const Error& error) override {
     if (done_) done_(error);
   }
-  bool standalone() const override { return standalone_; }
-  bool needs_sync() const override { return durability_ == Durability::synced; }
+  bool standalone() const override { return traits_.standalone; }
+  bool needs_sync() const override { return traits_.durability == Durability::synced; }
+  bool single_statement() const override { return traits_.single_statement; }
 
  private:
   Body body_;
   Done done_;
-  bool standalone_;
-  Durability durability_;
+  OperationTraits traits_;
   std::optional<Result<T>> result_;
 };
 
 template <class T>
 std::unique_ptr<WriterOperation> make_operation(typename TypedOperation<T>::Body body,
                                                 typename TypedOperation<T>::Done done,
-                                                Durability durability = Durability::deferred, bool standalone = false) {
-  return std::make_unique<TypedOperation<T>>(std::move(body), std::move(done), standalone, durability);
+                                                OperationTraits traits = {}) {
+  return std::make_unique<TypedOperation<T>>(std::move(body), std::move(done), traits);
 }
 
 }  // namespace triagent::queue_detail
