@@ -1,4 +1,5 @@
 #include "triagent/analysis/ioc_extractor.hpp"
+#include "triagent/core/ip_address.hpp"
 
 #include <algorithm>
 #include <array>
@@ -89,13 +90,6 @@ std::size_t scan_path(std::string_view s, std::size_t i, char sep, bool registry
   return k;
 }
 
-bool is_hex_string(std::string_view s) {
-  for (char c : s) {
-    if (!is_hex(c)) return false;
-  }
-  return true;
-}
-
 bool valid_cve(std::string_view t) {
   // CVE-YYYY-NNNN+
   if (t.size() < 13 || !istarts_with(t, "cve-")) return false;
@@ -141,57 +135,10 @@ bool is_known_tld(std::string_view label) {
   return std::binary_search(std::begin(kTlds), std::end(kTlds), lower);
 }
 
-bool parse_ipv4(std::string_view s) {
-  int parts = 0;
-  std::size_t i = 0;
-  while (true) {
-    std::size_t n = 0;
-    int v = 0;
-    while (i < s.size() && is_digit(s[i]) && n < 4) {
-      v = v * 10 + (s[i] - '0');
-      ++i;
-      ++n;
-    }
-    if (n == 0 || n > 3 || v > 255) return false;
-    ++parts;
-    if (i == s.size()) return parts == 4;
-    if (s[i] != '.' || parts == 4) return false;
-    ++i;
-  }
-}
+bool parse_ipv4(std::string_view s) { return is_ipv4_address(s); }
 
-bool parse_ipv6(std::string_view s) {
-  if (s.size() < 2 || s.size() > 45) return false;
-  const auto dbl = s.find("::");
-  if (dbl != std::string_view::npos && s.find("::", dbl + 1) != std::string_view::npos) return false;
-  int groups = 0;
-  auto count_side = [&groups](std::string_view side, bool allow_v4) -> bool {
-    if (side.empty()) return true;
-    std::size_t i = 0;
-    while (i <= side.size()) {
-      auto colon = side.find(':', i);
-      const std::string_view g = side.substr(i, colon == std::string_view::npos ? std::string_view::npos : colon - i);
-      if (colon == std::string_view::npos && allow_v4 && g.find('.') != std::string_view::npos) {
-        if (!parse_ipv4(g)) return false;
-        groups += 2;
-        return true;
-      }
-      if (g.empty() || g.size() > 4 || !is_hex_string(g)) return false;
-      ++groups;
-      if (colon == std::string_view::npos) return true;
-      i = colon + 1;
-      if (i == side.size()) return false;  // trailing single colon
-    }
-    return true;
-  };
-  if (dbl == std::string_view::npos) {
-    return count_side(s, true) && groups == 8;
-  }
-  const std::string_view left = s.substr(0, dbl);
-  const std::string_view right = s.substr(dbl + 2);
-  if (!count_side(left, false) || !count_side(right, true)) return false;
-  return groups <= 7 && groups >= 1;
-}
+// "::" alone is a valid address but never a useful indicator.
+bool parse_ipv6(std::string_view s) { return s != "::" && is_ipv6_address(s); }
 
 bool is_private_ip(std::string_view ip) {
   if (ip.find(':') != std::string_view::npos) {

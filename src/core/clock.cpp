@@ -54,7 +54,8 @@ bool expect(std::string_view s, std::size_t& pos, char c) {
   return false;
 }
 
-// Days from 1970-01-01 to the given civil date (Howard Hinnant's algorithm).
+}  // namespace
+
 std::int64_t days_from_civil(int y, unsigned m, unsigned d) {
   y -= m <= 2;
   const int era = (y >= 0 ? y : y - 399) / 400;
@@ -63,8 +64,6 @@ std::int64_t days_from_civil(int y, unsigned m, unsigned d) {
   const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return static_cast<std::int64_t>(era) * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
-
-}  // namespace
 
 std::int64_t parse_rfc3339_ms(std::string_view s) {
   std::size_t pos = 0;

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "scan_util.hpp"
+#include "triagent/core/ip_address.hpp"
 #include "triagent/privacy/pii_scanner.hpp"
 
 namespace triagent::privacy {
@@ -89,57 +90,9 @@ bool us_ssn_valid(std::string_view area, std::string_view group, std::string_vie
 
 namespace detail {
 
-bool ipv4(std::string_view s) {
-  int parts = 0;
-  std::size_t i = 0;
-  while (true) {
-    std::size_t n = 0;
-    int v = 0;
-    while (i < s.size() && digit(s[i]) && n < 4) {
-      v = v * 10 + (s[i] - '0');
-      ++i;
-      ++n;
-    }
-    if (n == 0 || n > 3 || v > 255) return false;
-    ++parts;
-    if (i == s.size()) return parts == 4;
-    if (s[i] != '.' || parts == 4) return false;
-    ++i;
-  }
-}
+bool ipv4(std::string_view s) { return is_ipv4_address(s); }
 
-bool ipv6(std::string_view s) {
-  if (s.size() < 2 || s.size() > 45) return false;
-  if (s == "::") return true;  // the unspecified address, written alone
-  const auto dbl = s.find("::");
-  if (dbl != std::string_view::npos && s.find("::", dbl + 1) != std::string_view::npos) return false;
-  int groups = 0;
-  auto side_ok = [&groups](std::string_view side, bool allow_v4) -> bool {
-    if (side.empty()) return true;
-    std::size_t i = 0;
-    while (true) {
-      const auto colon = side.find(':', i);
-      const std::string_view g = side.substr(i, colon == std::string_view::npos ? std::string_view::npos : colon - i);
-      if (colon == std::string_view::npos && allow_v4 && g.find('.') != std::string_view::npos) {
-        if (!ipv4(g)) return false;
-        groups += 2;
-        return true;
-      }
-      if (g.empty() || g.size() > 4) return false;
-      for (char c : g) {
-        if (!hex(c)) return false;
-      }
-      ++groups;
-      if (colon == std::string_view::npos) return true;
-      i = colon + 1;
-      if (i == side.size()) return false;
-    }
-  };
-  if (dbl == std::string_view::npos) return side_ok(s, true) && groups == 8;
-  if (!side_ok(s.substr(0, dbl), false) || !side_ok(s.substr(dbl + 2), true)) return false;
-  // "::" alone is the unspecified address: no information to protect, and a common false match.
-  return groups >= 1 && groups <= 7;
-}
+bool ipv6(std::string_view s) { return is_ipv6_address(s); }
 
 }  // namespace detail
 }  // namespace triagent::privacy

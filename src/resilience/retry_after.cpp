@@ -3,6 +3,8 @@
 #include <array>
 #include <cmath>
 
+#include "triagent/core/clock.hpp"
+
 namespace triagent {
 
 namespace {
@@ -35,16 +37,6 @@ std::optional<std::int64_t> parse_decimal(std::string_view text, double scale) {
   double ms = std::ceil(value * scale - 1e-9);
   if (!(ms < static_cast<double>(kMaxRetryAfterMs))) return kMaxRetryAfterMs;
   return ms < 0 ? 0 : static_cast<std::int64_t>(ms);
-}
-
-// Days from 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-std::int64_t days_from_civil(int y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return static_cast<std::int64_t>(era) * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
 // A cursor over the date text; every reader fails (returns false / -1) without moving on mismatch.

@@ -257,3 +257,35 @@ TEST_F(BackpressureTest, FullQueueAnswers503WithRetryAfter) {
 
 }  // namespace
 }  // namespace triagent::testing
+
+namespace triagent::testing {
+namespace {
+
+class ConnectionCapTest : public IntakeTest {
+ protected:
+  ConnectionCapTest() { config_.with("server.max_connections", "2"); }
+};
+
+TEST_F(ConnectionCapTest, ConnectionsOverTheCapGet503AndTheOthersKeepWorking) {
+  // Two keep-alive connections, each proven registered by a served request.
+  std::vector<std::unique_ptr<HttpTestClient>> held;
+  for (int i = 0; i < 2; ++i) {
+    held.push_back(std::make_unique<HttpTestClient>("127.0.0.1", daemon_->port()));
+    ASSERT_TRUE(held.back()->connect());
+    ASSERT_TRUE(held.back()->send_raw(HttpTestClient::build_request("GET", "/livez", "", {}, true)));
+    ASSERT_EQ(held.back()->read_response().status, 200);
+  }
+  HttpTestClient third("127.0.0.1", daemon_->port());
+  auto refused = third.request("GET", "/livez");
+  EXPECT_EQ(refused.status, 503);
+  EXPECT_EQ(refused.headers["retry-after"], "1");
+  // The held connections are still served, and a slot frees when one closes.
+  ASSERT_TRUE(held[0]->send_raw(HttpTestClient::build_request("GET", "/livez", "", {}, true)));
+  EXPECT_EQ(held[0]->read_response().status, 200);
+  held[1]->disconnect();
+  EXPECT_TRUE(eventually([&] { return HttpTestClient("127.0.0.1", daemon_->port()).request("GET", "/livez").status == 200; },
+                         std::chrono::seconds(10)));
+}
+
+}  // namespace
+}  // namespace triagent::testing

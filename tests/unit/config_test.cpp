@@ -9,49 +9,14 @@
 #include <sstream>
 #include <string>
 
+#include "config_test_support.hpp"
 #include "triagent/config/loader.hpp"
 
 namespace triagent {
 namespace {
 
-class FakeEnvironment : public Environment {
- public:
-  FakeEnvironment() = default;
-  FakeEnvironment(std::initializer_list<std::pair<const std::string, std::string>> vars) : vars_(vars) {}
-  std::optional<std::string> get(const std::string& name) const override {
-    auto it = vars_.find(name);
-    if (it == vars_.end()) return std::nullopt;
-    return it->second;
-  }
-  void set(const std::string& name, std::string value) { vars_[name] = std::move(value); }
-  void unset(const std::string& name) { vars_.erase(name); }
-
- private:
-  std::map<std::string, std::string> vars_;
-};
-
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = std::filesystem::temp_directory_path() /
-            ("triagent-config-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string write(const std::string& name, const std::string& content) const {
-    const auto file = path_ / name;
-    std::ofstream(file, std::ios::binary) << content;
-    return file.string();
-  }
-  std::string path() const { return path_.string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using config_testing::FakeEnvironment;
+using config_testing::TempDir;
 
 // Distinctive values, so a test can search every output for them.
 const std::string kAdminToken = "admin-SECRET-0123456789";

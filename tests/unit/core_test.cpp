@@ -89,3 +89,34 @@ TEST(Incident, JsonRoundTripKeepsEverything) {
 
 }  // namespace
 }  // namespace triagent
+
+#include "triagent/core/ip_address.hpp"
+
+namespace triagent {
+namespace {
+
+TEST(IpAddress, Ipv4) {
+  EXPECT_TRUE(is_ipv4_address("10.0.0.5"));
+  EXPECT_TRUE(is_ipv4_address("255.255.255.255"));
+  EXPECT_FALSE(is_ipv4_address("256.0.0.1"));
+  EXPECT_FALSE(is_ipv4_address("1.2.3"));
+  EXPECT_FALSE(is_ipv4_address("1.2.3.4.5"));
+  EXPECT_FALSE(is_ipv4_address("1..2.3"));
+  EXPECT_FALSE(is_ipv4_address("0001.2.3.4"));
+  EXPECT_FALSE(is_ipv4_address(""));
+}
+
+TEST(IpAddress, Ipv6) {
+  EXPECT_TRUE(is_ipv6_address("fe80::1"));
+  EXPECT_TRUE(is_ipv6_address("2001:db8:0:0:0:0:2:1"));
+  EXPECT_TRUE(is_ipv6_address("::ffff:10.0.0.5"));
+  EXPECT_TRUE(is_ipv6_address("::"));
+  EXPECT_FALSE(is_ipv6_address("1::2::3"));
+  EXPECT_FALSE(is_ipv6_address("2001:db8:0:0:0:0:2"));
+  EXPECT_FALSE(is_ipv6_address("12345::1"));
+  EXPECT_FALSE(is_ipv6_address("fe80:"));
+  EXPECT_FALSE(is_ipv6_address("g::1"));
+}
+
+}  // namespace
+}  // namespace triagent

@@ -45,4 +45,7 @@ std::string format_rfc3339_ms(std::int64_t epoch_ms);
 // into epoch milliseconds. Returns -1 when the text is not such a timestamp.
 std::int64_t parse_rfc3339_ms(std::string_view text);
 
+// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+std::int64_t days_from_civil(int year, unsigned month, unsigned day);
+
 }  // namespace triagent
