@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -125,19 +126,21 @@ void DaemonProcess::send_signal(int signo) { kill(pid_, signo); }
 
 std::optional<int> DaemonProcess::wait_exit(std::chrono::milliseconds timeout) {
   if (reaped_) return std::nullopt;
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    int status = 0;
-    pid_t r = waitpid(pid_, &status, WNOHANG);
-    if (r == pid_) {
-      reaped_ = true;
-      if (WIFEXITED(status)) return WEXITSTATUS(status);
-      if (WIFSIGNALED(status)) return -WTERMSIG(status);
-      return std::nullopt;
-    }
-    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // waitpid has no timeout form
+  // A pidfd becomes readable when the process exits: a real wait with a timeout, no polling.
+  // glibc 2.36 declares pidfd_open without extern "C"; the raw syscall avoids that.
+  int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
+  if (pidfd >= 0) {
+    pollfd pfd{pidfd, POLLIN, 0};
+    int ready = poll(&pfd, 1, static_cast<int>(timeout.count()));
+    close(pidfd);
+    if (ready <= 0) return std::nullopt;
   }
+  int status = 0;
+  if (waitpid(pid_, &status, 0) != pid_) return std::nullopt;
+  reaped_ = true;
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return -WTERMSIG(status);
+  return std::nullopt;
 }
 
 void DaemonProcess::kill_hard() {
