@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "triagent/core/ids.hpp"
+#include "triagent/core/json_safety.hpp"
 #include "triagent/ingress/routes.hpp"
 #include "triagent/ingress/webhook_auth.hpp"
 #include "triagent/observability/log.hpp"
@@ -10,8 +11,6 @@
 namespace triagent {
 
 namespace {
-
-constexpr int kMaxJsonDepth = 64;
 
 ServerResponse overloaded_response(const Config& cfg) {
   auto r = ServerResponse::error(503, "queue is full; retry later");
@@ -46,20 +45,13 @@ void handle_webhook(const std::shared_ptr<WebhookContext>& ctx, ServerRequest re
     respond(overloaded_response(*ctx->config));
     return;
   }
-  if (json_nesting_depth(req.body, kMaxJsonDepth) > kMaxJsonDepth) {
+  auto body = parse_untrusted_json(req.body);
+  if (!body) {
     stats.invalid++;
-    respond(ServerResponse::error(400, "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels"));
+    respond(ServerResponse::error(400, body.error().message));
     return;
   }
-  nlohmann::json body;
-  try {
-    body = nlohmann::json::parse(req.body);
-  } catch (const nlohmann::json::parse_error& e) {
-    stats.invalid++;
-    respond(ServerResponse::error(400, "malformed JSON at byte " + std::to_string(e.byte)));
-    return;
-  }
-  auto incident = source.normalizer->normalize(body);
+  auto incident = source.normalizer->normalize(*body);
   if (!incident) {
     stats.invalid++;
     respond(ServerResponse::error(400, incident.error().message));
@@ -102,34 +94,6 @@ void handle_webhook(const std::shared_ptr<WebhookContext>& ctx, ServerRequest re
 }
 
 }  // namespace
-
-int json_nesting_depth(std::string_view text, int limit) {
-  int depth = 0;
-  int deepest = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > deepest) {
-        deepest = depth;
-        if (deepest > limit) return limit + 1;
-      }
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return deepest;
-}
 
 std::map<std::string, WebhookSource> build_webhook_sources(const Config& cfg) {
   std::map<std::string, WebhookSource> out;

@@ -6,6 +6,7 @@
 //   auto port = parse_port("8080");
 //   if (!port) log(port.error().message);   else use(*port);
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -30,8 +31,15 @@ enum class ErrorCode {
 const char* to_string(ErrorCode code);
 
 struct Error {
+  Error() = default;
+  Error(ErrorCode c, std::string m) : code(c), message(std::move(m)) {}
+
   ErrorCode code = ErrorCode::internal;
   std::string message;
+  // The HTTP status an upstream answered when that answer caused this error; 0 when none did.
+  int upstream_status = 0;
+  // Set when the same work may succeed later: hand the job back to the queue, visible after this.
+  std::optional<std::int64_t> retry_after_ms;
 };
 
 template <class T>

@@ -66,8 +66,4 @@ struct HealthContext {
 
 void register_health_routes(Router& router, std::shared_ptr<HealthContext> ctx);
 
-// Deepest nesting of arrays/objects in a JSON text, counted without parsing (strings skipped).
-// Stops counting past `limit` and returns limit + 1.
-int json_nesting_depth(std::string_view text, int limit);
-
 }  // namespace triagent

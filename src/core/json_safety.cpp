@@ -1,0 +1,46 @@
+#include "triagent/core/json_safety.hpp"
+
+#include <string>
+
+namespace triagent {
+
+int json_nesting_depth(std::string_view text, int limit) {
+  int depth = 0;
+  int deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > deepest) {
+        deepest = depth;
+        if (deepest > limit) return limit + 1;
+      }
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+Result<nlohmann::json> parse_untrusted_json(std::string_view text, int max_depth) {
+  if (json_nesting_depth(text, max_depth) > max_depth) {
+    return make_error(ErrorCode::invalid_argument, "JSON nested deeper than " + std::to_string(max_depth) + " levels");
+  }
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    return make_error(ErrorCode::invalid_argument, "malformed JSON at byte " + std::to_string(e.byte));
+  }
+}
+
+}  // namespace triagent
