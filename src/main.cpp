@@ -1,10 +1,11 @@
-// The `triagent` command: serve, check-config, version (and the analyzer commands when built).
+// The `triagent` command: serve, check-config, audit verify, version (and the analyzer commands when built).
 // Exit codes follow sysexits: 64 usage, 65 bad input data, 69 unavailable, 78 configuration.
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "cli/arguments.hpp"
+#include "cli/audit_command.hpp"
 #include "cli/version_command.hpp"
 #include "daemon/daemon.hpp"
 #include "triagent/config/loader.hpp"
@@ -24,6 +25,7 @@ commands:
   serve [--config FILE] [--log-level LEVEL]   run the daemon (without --config: the embedded defaults)
   check-config [--config FILE]                validate a config and print it with secrets redacted
   version                                     print versions of triagent and its libraries
+  audit verify [--config FILE] [--dir DIR]    check the audit trail's hash chain (exit 65 if broken)
   classify [FILE|-]                           enrich log lines with log type, IOCs, ATT&CK, severity
   redact [FILE|-] [--show-vault]              replace PII and secrets with placeholders
   eval --task logtype|ioc|pii|attack --data FILE.jsonl
@@ -87,6 +89,7 @@ int main(int argc, char** argv) {
   try {
     if (command == "serve") return serve(rest);
     if (command == "check-config" || command == "--validate") return check_config(rest);
+    if (command == "audit") return triagent::cli::audit_command(rest, std::cout, std::cerr);
     if (command == "version" || command == "--version") {
       triagent::cli::print_version(std::cout);
       return 0;

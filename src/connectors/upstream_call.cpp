@@ -74,7 +74,11 @@ asio::awaitable<Result<HttpResponse>> call_loop(const Upstream& up, HttpRequest 
 
     std::optional<double> used;
     if (result && options.used_tokens) used = options.used_tokens(*result);
-    NextStep next = up.policy->complete(std::move(admission.permit), to_attempt_outcome(result), attempt, used);
+    AttemptOutcome outcome = to_attempt_outcome(result);
+    if (result && options.should_retry) {
+      if (std::optional<bool> verdict = options.should_retry(*result)) outcome.should_retry = *verdict ? "true" : "false";
+    }
+    NextStep next = up.policy->complete(std::move(admission.permit), outcome, attempt, used);
     switch (next.action) {
       case NextAction::done:
         co_return std::move(result).value();

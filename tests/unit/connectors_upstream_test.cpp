@@ -32,11 +32,13 @@ struct Harness {
     upstream.policy = &policy;
     upstream.base_url = "https://s1.test";
   }
-  Result<HttpResponse> call(std::string path = "/web/api/v2.1/threats") {
+  Result<HttpResponse> call(std::string path = "/web/api/v2.1/threats", CallOptions options = {}) {
     HttpRequest req;
     req.url = upstream.url(path);
     std::optional<Result<HttpResponse>> out;
-    auto body = [&]() -> boost::asio::awaitable<void> { out.emplace(co_await call_upstream(upstream, std::move(req))); };
+    auto body = [&]() -> boost::asio::awaitable<void> {
+      out.emplace(co_await call_upstream(upstream, std::move(req), std::move(options)));
+    };
     boost::asio::co_spawn(io, body(), [](std::exception_ptr e) {
       if (e) std::rethrow_exception(e);
     });
@@ -86,6 +88,21 @@ TEST(CallUpstream, LongRetryAfterRequeuesInsteadOfSleeping) {
   EXPECT_EQ(r.error().upstream_status, 429);
   ASSERT_TRUE(r.error().retry_after_ms.has_value());
   EXPECT_EQ(*r.error().retry_after_ms, 90'000);
+  EXPECT_EQ(h.http.requests().size(), 1u);
+}
+
+TEST(CallUpstream, CallerCanRefuseToRetryAnAnswer) {
+  Harness h([](const HttpRequest&) -> HttpResult {
+    return json_response(429, R"({"error":{"code":"insufficient_quota"}})");
+  });
+  CallOptions options;
+  options.should_retry = [](const HttpResponse& r) -> std::optional<bool> {
+    if (r.body.find("insufficient_quota") != std::string::npos) return false;
+    return std::nullopt;
+  };
+  auto r = h.call("/v1/chat/completions", options);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 429);
   EXPECT_EQ(h.http.requests().size(), 1u);
 }
 

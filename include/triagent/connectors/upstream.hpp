@@ -52,6 +52,10 @@ struct CallOptions {
   double estimated_tokens = 0;                           // LLM calls: debited from tokens per minute
   // LLM calls: the tokens the response says were used, to correct the estimate.
   std::function<std::optional<double>(const HttpResponse&)> used_tokens;
+  // Overrides the status rule for one answer: false stops retries of a 429 that no wait can cure
+  // (OpenAI's insufficient_quota, Anthropic's spend limit), true retries a status that is not
+  // retryable by default. nullopt keeps the rule. Same effect as the server's x-should-retry.
+  std::function<std::optional<bool>(const HttpResponse&)> should_retry;
 };
 
 boost::asio::awaitable<Result<HttpResponse>> call_upstream(const Upstream& upstream, HttpRequest request,
