@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config ccache git ca-certificates openssl curl
   libboost1.81-dev
   nlohmann-json3-dev libspdlog-dev libyaml-cpp-dev libssl-dev libcurl4-openssl-dev
-  libsqlite3-dev libre2-dev libhiredis-dev
+  libsqlite3-dev libre2-dev libhiredis-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server
 )

@@ -12,6 +12,7 @@
 #include <memory>
 #include <system_error>
 
+#include "config/outbound_sections.hpp"
 #include "config/yaml_document.hpp"
 #include "config/yaml_walker.hpp"
 
@@ -55,6 +56,10 @@ class ConfigBuilder {
         {"webhooks", section(&ConfigBuilder::webhooks, cfg.webhooks)},
         {"queue", section(&ConfigBuilder::queue, cfg.queue)},
         {"workers", section(&ConfigBuilder::workers, cfg.workers)},
+        {"http_client", outbound(&config_detail::walk_http_client, cfg.http_client)},
+        {"upstreams", outbound(&config_detail::walk_upstreams, cfg.upstreams)},
+        {"connectors", outbound(&config_detail::walk_connectors, cfg.connectors)},
+        {"llm", outbound(&config_detail::walk_llm, cfg.llm)},
     });
     if (cfg.auth.admin_token.empty()) {
       w_.fail_at_line(auth_line, "auth.admin_token", "required: without it the admin API would be open or unusable");
@@ -75,6 +80,12 @@ class ConfigBuilder {
       line = YamlWalker::line_of(v);
       target = (w_.*convert)(v, p);
     };
+  }
+
+  // A handler for a section walked by outbound_sections.cpp.
+  template <class T>
+  YamlWalker::Handler outbound(void (*walk)(const YamlWalker&, const Node&, const Path&, T&), T& target) const {
+    return [this, walk, &target](const Node& v, const Path& p) { walk(w_, v, p, target); };
   }
 
   // A handler that walks a nested mapping into `target`.

@@ -1,5 +1,7 @@
 #include "config/yaml_walker.hpp"
 
+#include <charconv>
+#include <cmath>
 #include <limits>
 #include <set>
 
@@ -155,6 +157,33 @@ std::int64_t YamlWalker::positive_int64(const YAML::Node& node, const std::strin
 
 std::uint64_t YamlWalker::positive_uint64(const YAML::Node& node, const std::string& path) const {
   return positive(node, path, std::numeric_limits<std::uint64_t>::max());
+}
+
+std::int64_t YamlWalker::non_negative_int64(const YAML::Node& node, const std::string& path) const {
+  const Scalar s = scalar(node, path);
+  const auto n = parse_unsigned(s.value);
+  if (!n) fail(node, path, "expected an integer >= 0, " + got(s));
+  if (*n > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) fail(node, path, "too large, " + got(s));
+  return static_cast<std::int64_t>(*n);
+}
+
+double YamlWalker::non_negative_double(const YAML::Node& node, const std::string& path) const {
+  const Scalar s = scalar(node, path);
+  double value = 0;
+  const char* begin = s.value.data();
+  const char* end = begin + s.value.size();
+  auto [ptr, ec] = std::from_chars(begin, end, value);
+  if (s.value.empty() || ec != std::errc() || ptr != end || !std::isfinite(value) || value < 0) {
+    fail(node, path, "expected a number >= 0, " + got(s));
+  }
+  return value;
+}
+
+std::vector<std::string> YamlWalker::strings(const YAML::Node& node, const std::string& path) const {
+  if (!node.IsSequence()) fail(node, path, "expected a list");
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < node.size(); ++i) out.push_back(string(node[i], path + "[" + std::to_string(i) + "]"));
+  return out;
 }
 
 std::string YamlWalker::one_of(const YAML::Node& node, const std::string& path,

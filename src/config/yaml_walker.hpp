@@ -62,6 +62,11 @@ class YamlWalker {
   int non_negative_int(const YAML::Node& node, const std::string& path) const;
   std::int64_t positive_int64(const YAML::Node& node, const std::string& path) const;
   std::uint64_t positive_uint64(const YAML::Node& node, const std::string& path) const;
+  std::int64_t non_negative_int64(const YAML::Node& node, const std::string& path) const;
+  // A finite decimal number >= 0 ("0.5", "4", "1e3").
+  double non_negative_double(const YAML::Node& node, const std::string& path) const;
+  // A sequence of scalars (an empty sequence is allowed).
+  std::vector<std::string> strings(const YAML::Node& node, const std::string& path) const;
   std::string one_of(const YAML::Node& node, const std::string& path,
                      std::initializer_list<std::string_view> allowed) const;
   std::string listen_address(const YAML::Node& node, const std::string& path) const;

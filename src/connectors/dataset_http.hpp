@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-#include "triagent/config/config.hpp"
+#include "triagent/core/secret.hpp"
 #include "triagent/connectors/dataset_config.hpp"
 #include "triagent/connectors/upstream.hpp"
 #include "triagent/core/result.hpp"

@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "triagent/config/config.hpp"
+#include "triagent/core/secret.hpp"
 #include "triagent/connectors/upstream.hpp"
 #include "triagent/core/result.hpp"
 

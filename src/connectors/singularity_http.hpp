@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "connectors/singularity_url.hpp"
-#include "triagent/config/config.hpp"
+#include "triagent/core/secret.hpp"
 #include "triagent/connectors/singularity_config.hpp"
 #include "triagent/connectors/upstream.hpp"
 #include "triagent/core/result.hpp"

@@ -8,6 +8,7 @@
 #include "triagent/connectors/upstream.hpp"
 #include "triagent/net/http_client_awaitable.hpp"
 #include "triagent/net/http_client_outcome.hpp"
+#include "triagent/resilience/retry_after.hpp"
 
 namespace triagent {
 
@@ -33,6 +34,11 @@ Error requeue_error(const std::string& name, std::string why, std::int64_t delay
   e.upstream_status = status;
   e.retry_after_ms = std::max<std::int64_t>(delay_ms, 1);
   return e;
+}
+
+std::optional<std::int64_t> server_delay_ms(const HttpResponse& response) {
+  const auto now_ms = std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch());
+  return server_retry_delay_ms(response.header("retry-after-ms"), response.header("retry-after"), now_ms.count());
 }
 
 Error cancelled_error(const std::string& name) { return Error{ErrorCode::cancelled, name + ": call cancelled"}; }
@@ -85,6 +91,13 @@ asio::awaitable<Result<HttpResponse>> call_loop(const Upstream& up, HttpRequest 
       case NextAction::give_up:
         // The server's own answer (a 4xx, a 501) is the connector's to interpret.
         if (result && next.reason == RetryReason::not_retryable) co_return std::move(result).value();
+        // Too long to wait in a worker, but the server said when it will take the call again: the
+        // queue waits for it instead.
+        if (result && next.reason == RetryReason::server_delay_too_long) {
+          if (auto delay = server_delay_ms(*result)) {
+            co_return requeue_error(name, "HTTP " + std::to_string(result->status), *delay, result->status);
+          }
+        }
         co_return failure_error(name, result, next.reason);
       case NextAction::requeue:
         co_return requeue_error(name, result ? "HTTP " + std::to_string(result->status) : to_string(result.error().kind),

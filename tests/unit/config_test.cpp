@@ -18,8 +18,13 @@ namespace {
 using config_testing::FakeEnvironment;
 using config_testing::TempDir;
 
+using config_testing::kAdminToken;
+using config_testing::kMinimal;
+using config_testing::load;
+using config_testing::load_error;
+using config_testing::load_ok;
+
 // Distinctive values, so a test can search every output for them.
-const std::string kAdminToken = "admin-SECRET-0123456789";
 const std::string kWebhookToken = "webhook-SECRET-token-abcdef";
 const std::string kHmacSecret = "hmac-SECRET-key-0123456789";
 
@@ -37,29 +42,6 @@ std::string read_file(const std::string& path) {
 }
 
 const std::string kShippedPath = std::string(TRIAGENT_SOURCE_DIR) + "/config/triagent.yaml";
-
-// The smallest valid config; tests append the section they exercise.
-const std::string kMinimal = "auth:\n  admin_token: " + kAdminToken + "\n";
-
-Result<Config> load(const std::string& yaml, const Environment& env = FakeEnvironment{}) {
-  return load_config_text(yaml, "test.yaml", env);
-}
-
-Config load_ok(const std::string& yaml, const Environment& env = FakeEnvironment{}) {
-  auto cfg = load(yaml, env);
-  EXPECT_TRUE(cfg.has_value()) << (cfg ? "" : cfg.error().message);
-  return cfg ? *cfg : Config{};
-}
-
-// The error message, checked never to contain a secret.
-std::string load_error(const std::string& yaml, const Environment& env = FakeEnvironment{}) {
-  auto cfg = load(yaml, env);
-  EXPECT_FALSE(cfg.has_value()) << yaml;
-  if (cfg) return "";
-  EXPECT_EQ(cfg.error().code, ErrorCode::invalid_argument);
-  EXPECT_EQ(cfg.error().message.find("SECRET"), std::string::npos) << cfg.error().message;
-  return cfg.error().message;
-}
 
 // --- the shipped file ---
 

@@ -10,6 +10,8 @@
 #include <map>
 #include <string>
 
+#include <gtest/gtest.h>
+
 #include "triagent/config/loader.hpp"
 
 namespace triagent::config_testing {
@@ -55,5 +57,31 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// Distinctive, so a test can search every output for it.
+inline const std::string kAdminToken = "admin-SECRET-0123456789";
+
+// The smallest valid config; tests append the section they exercise.
+inline const std::string kMinimal = "auth:\n  admin_token: " + kAdminToken + "\n";
+
+inline Result<Config> load(const std::string& yaml, const Environment& env = FakeEnvironment{}) {
+  return load_config_text(yaml, "test.yaml", env);
+}
+
+inline Config load_ok(const std::string& yaml, const Environment& env = FakeEnvironment{}) {
+  auto cfg = load(yaml, env);
+  EXPECT_TRUE(cfg.has_value()) << (cfg ? "" : cfg.error().message);
+  return cfg ? *cfg : Config{};
+}
+
+// The error message, checked never to contain a secret.
+inline std::string load_error(const std::string& yaml, const Environment& env = FakeEnvironment{}) {
+  auto cfg = load(yaml, env);
+  EXPECT_FALSE(cfg.has_value()) << yaml;
+  if (cfg) return "";
+  EXPECT_EQ(cfg.error().code, ErrorCode::invalid_argument);
+  EXPECT_EQ(cfg.error().message.find("SECRET"), std::string::npos) << cfg.error().message;
+  return cfg.error().message;
+}
 
 }  // namespace triagent::config_testing

@@ -15,20 +15,14 @@
 #include <string>
 #include <vector>
 
+#include "triagent/connectors/dataset_config.hpp"
+#include "triagent/connectors/llm_config.hpp"
+#include "triagent/connectors/singularity_config.hpp"
+#include "triagent/core/secret.hpp"
+#include "triagent/net/http_client.hpp"
+#include "triagent/resilience/upstream_policy_config.hpp"
+
 namespace triagent {
-
-class Secret {
- public:
-  Secret() = default;
-  explicit Secret(std::string value) : value_(std::move(value)) {}
-  bool empty() const { return value_.empty(); }
-  const std::string& reveal() const { return value_; }
-  // What a dump shows instead of the value.
-  std::string redacted() const { return value_.empty() ? "" : "<redacted>"; }
-
- private:
-  std::string value_;
-};
 
 struct TlsConfig {
   bool enabled = false;
@@ -106,6 +100,18 @@ struct WorkersConfig {
   int drain_timeout_seconds = 20;   // on SIGTERM, how long in-flight jobs may still run
 };
 
+// The SentinelOne tenant Triagent reads from and writes to; a connector left out is off.
+struct ConnectorsConfig {
+  std::optional<SingularityConfig> singularity;
+  std::optional<DataSetConfig> dataset;
+};
+
+struct LlmConfig {
+  // Tried in order; a failing provider hands over to the next. `builtin` (no network) is always a
+  // safe last entry.
+  std::vector<LlmProviderConfig> providers;
+};
+
 struct Config {
   std::string source_name;  // the file the config came from, or "<embedded>"
   std::string data_dir = "./var";
@@ -116,6 +122,12 @@ struct Config {
   WebhooksConfig webhooks;
   QueueConfig queue;
   WorkersConfig workers;
+  HttpClientConfig http_client;
+  // Rate limits, retries and breakers per upstream, keyed by name: singularity, dataset, and each
+  // LLM provider's name. An upstream without an entry gets UpstreamPolicyConfig's defaults.
+  std::map<std::string, UpstreamPolicyConfig> upstreams;
+  ConnectorsConfig connectors;
+  LlmConfig llm;
 
   // The queue database path, resolved against data_dir.
   std::string queue_path() const { return queue.path.empty() ? data_dir + "/triagent.db" : queue.path; }

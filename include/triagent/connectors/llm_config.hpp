@@ -24,7 +24,7 @@
 #include <string>
 #include <string_view>
 
-#include "triagent/config/config.hpp"
+#include "triagent/core/secret.hpp"
 #include "triagent/core/result.hpp"
 #include "triagent/net/http_types.hpp"
 

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "triagent/config/config.hpp"
+#include "triagent/core/secret.hpp"
 #include "triagent/core/result.hpp"
 
 namespace triagent {

@@ -13,7 +13,8 @@
 //    4xx such as 400/401/403/404 (the connector reads the status and the error body);
 //  - an Error otherwise, with upstream_status set when a last response existed:
 //      unavailable + retry_after_ms  the upstream asked for (or needs) a longer pause than a worker
-//                                    may sleep: hand the job back to the queue after that delay;
+//                                    may sleep, even beyond retry.max_server_delay_ms: hand the
+//                                    job back to the queue after that delay;
 //      unavailable                   transport failure, breaker open, retries or budget exhausted;
 //      timeout                       the call's deadline passed;
 //      cancelled                     the awaiting coroutine was cancelled.
