@@ -12,7 +12,7 @@ namespace {
 const char* kRemainingTokensHeader = "x-ratelimit-remaining-tokens";
 
 nlohmann::json response_format(const LlmRequest& request) {
-  nlohmann::json schema{{"name", request.schema_name}, {"schema", *request.json_schema}, {"strict", true}};
+  nlohmann::json schema{{"name", request.schema_name}, {"schema", *request.json_schema}, {"strict", request.strict_schema}};
   if (!request.schema_description.empty()) schema["description"] = request.schema_description;
   return {{"type", "json_schema"}, {"json_schema", std::move(schema)}};
 }

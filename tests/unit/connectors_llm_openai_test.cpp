@@ -53,6 +53,7 @@ TEST(LlmOpenAi, PostsAChatCompletionWithAStrictJsonSchema) {
   OpenAiChatProvider p(openai_config(), h.upstream("https://api.openai.test"));
   LlmRequest req = triage_request();
   req.schema_description = "Triage of one incident";
+  req.strict_schema = true;
   ASSERT_TRUE(run_completion(p, req));
 
   ASSERT_EQ(h.http.requests().size(), 1u);

@@ -7,7 +7,7 @@
 //   Result<LlmResponse> r = co_await openai.complete(std::move(request));
 //
 // With a schema the body asks for `response_format: {type: json_schema, json_schema: {name,
-// schema, strict: true}}`. A refusal (`message.refusal`) or `finish_reason: content_filter` is an
+// schema, strict: request.strict_schema}}`. A refusal (`message.refusal`) or `finish_reason: content_filter` is an
 // invalid_argument Error: the same evidence would be refused again. The response's
 // `x-ratelimit-remaining-tokens` resynchronises the upstream's token bucket.
 

@@ -45,6 +45,10 @@ struct LlmRequest {
   std::optional<nlohmann::json> json_schema;
   std::string schema_name = "triage_v1";  // [A-Za-z0-9_-]{1,64}: OpenAI's schema name, Anthropic's tool name
   std::string schema_description;         // optional; sent with the schema
+  // OpenAI-style `strict: true` makes the provider enforce the schema, but it accepts only schemas
+  // in which every property is required and every object closed; ours has optional fields, so the
+  // default is false and the answer is validated on our side either way.
+  bool strict_schema = false;
   int max_output_tokens = 0;              // 0: the provider config's max_output_tokens
   std::optional<double> temperature;      // unset: the provider's default (some models reject any value)
   std::optional<TraceContext> trace;      // sent as traceparent, a new span per attempt
