@@ -1,5 +1,7 @@
 #include "triagent/analysis/attack_catalog.hpp"
 
+#include <algorithm>
+
 #include "embedded_data.hpp"
 #include "triagent/analysis/text_util.hpp"
 
@@ -103,6 +105,29 @@ std::optional<std::string> AttackCatalog::normalize(std::string_view id) const {
     s = r->second;
   }
   return std::nullopt;
+}
+
+std::vector<std::string> technique_ids_in(std::string_view text) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  auto word = [&](char c) { return digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
+  auto digits_at = [&](std::size_t at, std::size_t n) {
+    if (at + n > text.size()) return false;
+    for (std::size_t k = 0; k < n; ++k) {
+      if (!digit(text[at + k])) return false;
+    }
+    return true;
+  };
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != 'T' || (i > 0 && word(text[i - 1])) || !digits_at(i + 1, 4)) continue;
+    std::size_t end = i + 5;
+    if (end < text.size() && text[end] == '.' && digits_at(end + 1, 3)) end += 4;
+    if (end < text.size() && word(text[end])) continue;
+    std::string id(text.substr(i, end - i));
+    if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(std::move(id));
+    i = end - 1;
+  }
+  return out;
 }
 
 }  // namespace triagent::analysis

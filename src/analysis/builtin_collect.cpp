@@ -38,11 +38,31 @@ class Collector {
     out.items.push_back(std::move(v));
     if (item.id.empty()) return;  // nothing can cite it
     techniques(item.id, out.techniques);
+    rule_techniques(item, out.techniques);
     iocs(item, out.iocs);
     assets(item, out.assets);
   }
 
  private:
+  // Rules the evidence says fired ("Encoded PowerShell [T1059.001]"): the packer analysed the
+  // full event, which the item's shortened raw text may no longer show.
+  void rule_techniques(const EvidenceItem& item, std::vector<FoundTechnique>& out) {
+    for (const auto& label : item.rule_ids) {
+      for (const auto& raw_id : technique_ids_in(label)) {
+        auto id = analyzer_.catalog().normalize(raw_id);
+        const Technique* t = id ? analyzer_.catalog().find(*id) : nullptr;
+        if (t == nullptr) continue;
+        auto it = std::find_if(out.begin(), out.end(), [&](const FoundTechnique& f) { return f.id == t->id; });
+        if (it == out.end()) {
+          out.push_back({t->id, clean_utf8(t->name, Limits::name_chars), 0, {}});
+          it = out.end() - 1;
+        }
+        it->score += 1;
+        add_id(it->evidence_ids, item.id);
+      }
+    }
+  }
+
   void techniques(const std::string& id, std::vector<FoundTechnique>& out) {
     for (const TechniqueHit& h : st_.techniques) {
       auto it = std::find_if(out.begin(), out.end(), [&](const FoundTechnique& t) { return t.id == h.technique->id; });

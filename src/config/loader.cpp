@@ -60,6 +60,7 @@ class ConfigBuilder {
         {"upstreams", outbound(&config_detail::walk_upstreams, cfg.upstreams)},
         {"connectors", outbound(&config_detail::walk_connectors, cfg.connectors)},
         {"llm", outbound(&config_detail::walk_llm, cfg.llm)},
+        {"pipeline", section(&ConfigBuilder::pipeline, cfg.pipeline)},
     });
     if (cfg.auth.admin_token.empty()) {
       w_.fail_at_line(auth_line, "auth.admin_token", "required: without it the admin API would be open or unusable");
@@ -218,6 +219,22 @@ class ConfigBuilder {
     std::string name = w_.one_of(node, path, {"sqlite", "redis"});
     if (name == "redis") w_.fail(node, path, "the redis backend is not available yet (use sqlite)");
     return name;
+  }
+
+  void pipeline(const Node& node, const Path& path, PipelineSettings& p) const {
+    w_.fields(node, path, {
+        {"prompts_dir", into(p.prompts_dir, &YamlWalker::non_empty_string)},
+        {"prompt", into(p.prompt, &YamlWalker::non_empty_string)},
+        {"auto_confidence_threshold", [&](const Node& v, const Path& k) {
+           p.auto_confidence_threshold = w_.non_negative_double(v, k);
+           if (p.auto_confidence_threshold > 1) w_.fail(v, k, "must be between 0 and 1");
+         }},
+        {"approval_ttl_minutes", into(p.approval_ttl_minutes, &YamlWalker::positive_int)},
+        {"evidence_token_budget", into(p.evidence_token_budget, &YamlWalker::positive_int)},
+        {"context_deadline_ms", into(p.context_deadline_ms, &YamlWalker::positive_int)},
+        {"llm_max_output_tokens", into(p.llm_max_output_tokens, &YamlWalker::positive_int)},
+        {"send_ai_events", into(p.send_ai_events, &YamlWalker::boolean)},
+    });
   }
 
   void workers(const Node& node, const Path& path, WorkersConfig& wk) const {

@@ -9,10 +9,10 @@
 #include <ostream>
 #include <thread>
 
+#include "daemon/pipeline_assembly.hpp"
 #include "triagent/ingress/routes.hpp"
 #include "triagent/net/http_server.hpp"
 #include "triagent/observability/log.hpp"
-#include "triagent/pipeline/store_incident_runner.hpp"
 #include "triagent/pipeline/worker_pool.hpp"
 #include "triagent/queue/sqlite_job_queue.hpp"
 
@@ -84,8 +84,13 @@ int run_daemon(const Config& cfg, std::ostream& out) {
   JobQueue& jobs = **queue;
 
   net::io_context ioc(cfg.server.threads);
-  StoreIncidentRunner runner;
-  WorkerPool workers(ioc, jobs, runner, cfg.workers, lease_owner_prefix());
+  auto pipeline = PipelineAssembly::build(cfg, ioc);
+  if (!pipeline) {
+    log::error("daemon", "cannot build the pipeline", {}, {{"error", pipeline.error().message}});
+    jobs.close();
+    return kExitUnavailable;
+  }
+  WorkerPool workers(ioc, jobs, (*pipeline)->runner(), cfg.workers, lease_owner_prefix());
   IngressStats ingress_stats;
   Shutdown* shutdown_ptr = nullptr;
 
@@ -104,6 +109,7 @@ int run_daemon(const Config& cfg, std::ostream& out) {
   admin->admin_token = cfg.auth.admin_token;
   admin->on_replay = [&workers] { workers.notify(); };
   register_admin_routes(router, admin);
+  (*pipeline)->register_routes(router);
 
   auto health = std::make_shared<HealthContext>();
   health->queue = &jobs;
@@ -148,6 +154,7 @@ int run_daemon(const Config& cfg, std::ostream& out) {
   for (int i = 1; i < cfg.server.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& t : threads) t.join();
+  (*pipeline)->close();
   jobs.close();
   log::info("daemon", "stopped");
   return 0;

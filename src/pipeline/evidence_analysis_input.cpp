@@ -110,7 +110,9 @@ void InputBuilder::sysmon_view() {
       break;
     }
     case 11:
-    case 23: put("TargetFilename", get("fileFullName")); break;
+    case 23:
+      put("TargetFilename", get("fileFullName"));
+      break;
     case 12:
     case 13:
       put("TargetObject", get("registryKeyPath"));
@@ -127,8 +129,11 @@ void InputBuilder::sysmon_view() {
       put("SourcePort", get("srcPort"));
       put("Initiated", analysis::iequals(get("netEventDirection"), "OUTGOING") ? "true" : "");
       break;
-    case 7: put("ImageLoaded", get("modulePath")); break;
-    default: break;
+    case 7:
+      put("ImageLoaded", get("modulePath"));
+      break;
+    default:
+      break;
   }
 }
 

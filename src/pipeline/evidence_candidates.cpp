@@ -31,8 +31,11 @@ std::string kind_of(const std::string& source, const std::string& summary) {
   bool in_digits = false;
   for (char c : summary.substr(0, 96)) {
     const bool d = analysis::is_digit(c);
-    if (!d) k.push_back(c);
-    else if (!in_digits) k.push_back('#');
+    if (!d) {
+      k.push_back(c);
+    } else if (!in_digits) {
+      k.push_back('#');
+    }
     in_digits = d;
   }
   return k;
@@ -54,9 +57,9 @@ bool is_usual_path(std::string_view path) {
   const std::size_t slash = path.find_last_of("\\/");
   const std::string_view last = slash == std::string_view::npos ? path : path.substr(slash + 1);
   if (last.find('.') == std::string_view::npos) return true;
-  for (std::string_view dir : {"c:\\windows\\system32\\", "c:\\windows\\syswow64\\", "c:\\windows\\winsxs\\",
-                               "c:\\program files\\", "c:\\program files (x86)\\", "/usr/bin/", "/usr/sbin/", "/bin/",
-                               "/sbin/", "/usr/lib/", "/lib/"}) {
+  for (std::string_view dir :
+       {"c:\\windows\\system32\\", "c:\\windows\\syswow64\\", "c:\\windows\\winsxs\\", "c:\\program files\\",
+        "c:\\program files (x86)\\", "/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/", "/usr/lib/", "/lib/"}) {
     if (analysis::istarts_with(path, dir)) return true;
   }
   return false;
@@ -87,7 +90,9 @@ class CandidateCollector {
     std::vector<std::string> source_rules;
     for (const auto& [name, value] : ev.fields) {
       if (name == "rule") {
-        if (source_rules.size() < config_.max_rules_per_item) source_rules.push_back(one_line(value, kMaxRuleLabelBytes));
+        if (source_rules.size() < config_.max_rules_per_item) {
+          source_rules.push_back(one_line(value, kMaxRuleLabelBytes));
+        }
         continue;
       }
       if (c.fields.size() >= kMaxFieldsPerItem) continue;
@@ -142,13 +147,16 @@ class CandidateCollector {
         if (std::find(first.iocs.begin(), first.iocs.end(), k) == first.iocs.end()) first.iocs.push_back(k);
       }
       for (std::size_t k : c.rule_hits) {
-        if (std::find(first.rule_hits.begin(), first.rule_hits.end(), k) == first.rule_hits.end()) first.rule_hits.push_back(k);
+        if (std::find(first.rule_hits.begin(), first.rule_hits.end(), k) == first.rule_hits.end()) {
+          first.rule_hits.push_back(k);
+        }
       }
       for (auto& r : c.rules) {
         if (first.rules.size() < config_.max_rules_per_item) add_rule(first, std::move(r));
       }
       for (auto& f : c.fields) {
-        const bool known = std::any_of(first.fields.begin(), first.fields.end(), [&f](const auto& g) { return g.second == f.second; });
+        const bool known =
+            std::any_of(first.fields.begin(), first.fields.end(), [&f](const auto& g) { return g.second == f.second; });
         if (!known && first.fields.size() < kMaxFieldsPerItem) first.fields.push_back(std::move(f));
       }
       if (first.user.empty()) first.user = c.user;
@@ -156,7 +164,9 @@ class CandidateCollector {
       first.names_incident_entity = first.names_incident_entity || c.names_incident_entity;
       std::string also = sig->channel.substr(sig->channel.find('|') + 1);
       if (analysis::ifind(also, "sysmon") != std::string_view::npos) also = "Sysmon";
-      if (std::find(first.also_in.begin(), first.also_in.end(), also) == first.also_in.end()) first.also_in.push_back(also);
+      if (std::find(first.also_in.begin(), first.also_in.end(), also) == first.also_in.end()) {
+        first.also_in.push_back(also);
+      }
       ++out_.duplicates;
       return index;
     }
@@ -172,7 +182,7 @@ class CandidateCollector {
     for (const auto& r : source_rules) add_rule(c, r);
     for (const analysis::SigmaRule* r : state_.matched_rules) {
       if (c.rules.size() >= config_.max_rules_per_item) break;
-      add_rule(c, one_line(r->title, kMaxRuleLabelBytes));
+      add_rule(c, rule_label_with_techniques(*r));
     }
     for (const auto& label : c.rules) add_rule_hit(c, label);
     const analysis::Indicators& ind = state_.indicators;
@@ -192,8 +202,18 @@ class CandidateCollector {
     }
   }
 
+  // "Title [T1059.001, T1027]": the model (and the built-in analyst) see the mapping the rule makes.
+  static std::string rule_label_with_techniques(const analysis::SigmaRule& r) {
+    std::string ids;
+    for (const auto& t : r.techniques) ids += (ids.empty() ? "" : ", ") + t;
+    const std::string suffix = ids.empty() ? "" : " [" + ids + "]";
+    return one_line(r.title, kMaxRuleLabelBytes > suffix.size() ? kMaxRuleLabelBytes - suffix.size() : 0) + suffix;
+  }
+
   static void add_rule(EvidenceCandidate& c, std::string label) {
-    if (!label.empty() && std::find(c.rules.begin(), c.rules.end(), label) == c.rules.end()) c.rules.push_back(std::move(label));
+    if (!label.empty() && std::find(c.rules.begin(), c.rules.end(), label) == c.rules.end()) {
+      c.rules.push_back(std::move(label));
+    }
   }
 
   void add_rule_hit(EvidenceCandidate& c, const std::string& label) {
@@ -201,7 +221,9 @@ class CandidateCollector {
     auto it = rule_index_.find(key);
     if (it == rule_index_.end()) {
       if (out_.catalog.rule_hits.size() >= config_.max_rule_hits) {
-        if (overflow_.size() < kMaxOverflowKeys && overflow_.insert("r" + key).second) ++out_.catalog.rule_hits_over_cap;
+        if (overflow_.size() < kMaxOverflowKeys && overflow_.insert("r" + key).second) {
+          ++out_.catalog.rule_hits_over_cap;
+        }
         return;
       }
       it = rule_index_.emplace(key, out_.catalog.rule_hits.size()).first;
@@ -244,7 +266,7 @@ class CandidateCollector {
   EvidenceCandidates out_;
   std::unordered_set<std::string> entities_;
   std::unordered_map<std::string, std::size_t> seen_;  // dedupe keys -> candidate
-  std::string content_key_, id_key_;                    // of the event being added
+  std::string content_key_, id_key_;                   // of the event being added
   std::unordered_map<std::string, std::size_t> ioc_index_;
   std::unordered_map<std::string, std::size_t> rule_index_;
   std::unordered_set<std::string> overflow_;

@@ -33,10 +33,10 @@ struct EvidenceCandidate {
   std::vector<std::size_t> rule_hits;                       // into EvidenceCatalog::rule_hits
   std::string kind;                                         // events alike in shape share it (rarity)
   int severity_score = 0;
-  std::size_t repeats = 0;                                  // duplicates collapsed into this one
-  std::vector<std::string> also_in;                         // channels of twins merged into it (evidence_twins.hpp)
+  std::size_t repeats = 0;           // duplicates collapsed into this one
+  std::vector<std::string> also_in;  // channels of twins merged into it (evidence_twins.hpp)
   bool names_incident_entity = false;
-  bool threat_object = false;                               // the threat itself, not a note on it
+  bool threat_object = false;  // the threat itself, not a note on it
   double rank = 0;
 };
 
@@ -51,7 +51,7 @@ struct EvidenceCandidates {
   std::vector<EvidenceCandidate> list;
   EvidenceCatalog catalog;
   std::size_t duplicates = 0;  // identical events and twins merged
-  std::size_t over_cap = 0;  // events beyond config.max_events, not read
+  std::size_t over_cap = 0;    // events beyond config.max_events, not read
 };
 
 // Reorders `events` (the threat first, then nearest the incident's time) when more than

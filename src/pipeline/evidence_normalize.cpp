@@ -37,18 +37,17 @@ std::string first_line(std::string_view text) {
 
 // The DV keys worth showing, most telling first (an item cut to fit keeps the head of this list);
 // the rest (agent, site, null columns) is identity the item already carries, or noise.
+// clang-format off
 constexpr std::array<std::string_view, 44> kDvFields = {
-    "processCmd",         "tgtProcCmdLine",       "srcProcCmdLine",      "fileFullName",
-    "oldFileName",        "tgtFilePath",          "registryKeyPath",     "registryValue",
-    "dnsRequest",         "dnsResponse",          "networkUrl",          "srcIp",
-    "srcPort",            "dstIp",                "dstPort",             "tgtProcName",
-    "tgtProcPid",         "tgtProcImagePath",     "tgtProcAccessRights", "loginsUserName",
-    "loginType",          "loginIsSuccessful",    "taskName",            "taskPath",
-    "indicatorDescription", "indicatorCategory",  "processImagePath",    "processName",
-    "pid",                "parentProcessName",    "parentPid",           "srcProcName",
-    "srcProcPid",         "srcProcParentName",    "modulePath",          "processImageSha1Hash",
-    "fileSha256",         "fileSha1",             "fileMd5",             "tgtFileSha256",
-    "moduleSha1",         "signedStatus",         "processIntegrityLevel", "storyline"};
+    "processCmd", "tgtProcCmdLine", "srcProcCmdLine", "fileFullName", "oldFileName", "tgtFilePath",
+    "registryKeyPath", "registryValue", "dnsRequest", "dnsResponse", "networkUrl", "srcIp",
+    "srcPort", "dstIp", "dstPort", "tgtProcName", "tgtProcPid", "tgtProcImagePath",
+    "tgtProcAccessRights", "loginsUserName", "loginType", "loginIsSuccessful", "taskName", "taskPath",
+    "indicatorDescription", "indicatorCategory", "processImagePath", "processName", "pid", "parentProcessName",
+    "parentPid", "srcProcName", "srcProcPid", "srcProcParentName", "modulePath", "processImageSha1Hash",
+    "fileSha256", "fileSha1", "fileMd5", "tgtFileSha256", "moduleSha1", "signedStatus",
+    "processIntegrityLevel", "storyline"};
+// clang-format on
 
 // A DV value from the raw object, else from the struct (callers may build DvEvent by hand).
 std::string dv_value(const DvEvent& e, std::string_view key) {
@@ -59,14 +58,22 @@ std::string dv_value(const DvEvent& e, std::string_view key) {
     const std::string DvEvent::*member;
   };
   static constexpr std::array<Member, 17> kMembers = {{
-      {"processName", &DvEvent::process_name},       {"processCmd", &DvEvent::process_cmd},
-      {"processImagePath", &DvEvent::process_image_path}, {"processImageSha1Hash", &DvEvent::process_sha1},
-      {"pid", &DvEvent::pid},                        {"parentPid", &DvEvent::parent_pid},
-      {"parentProcessName", &DvEvent::parent_process_name}, {"processUniqueKey", &DvEvent::process_unique_key},
-      {"storyline", &DvEvent::storyline},            {"srcIp", &DvEvent::src_ip},
-      {"dstIp", &DvEvent::dst_ip},                   {"dstPort", &DvEvent::dst_port},
-      {"dnsRequest", &DvEvent::dns_request},         {"fileFullName", &DvEvent::file_full_name},
-      {"fileSha256", &DvEvent::file_sha256},         {"eventType", &DvEvent::event_type},
+      {"processName", &DvEvent::process_name},
+      {"processCmd", &DvEvent::process_cmd},
+      {"processImagePath", &DvEvent::process_image_path},
+      {"processImageSha1Hash", &DvEvent::process_sha1},
+      {"pid", &DvEvent::pid},
+      {"parentPid", &DvEvent::parent_pid},
+      {"parentProcessName", &DvEvent::parent_process_name},
+      {"processUniqueKey", &DvEvent::process_unique_key},
+      {"storyline", &DvEvent::storyline},
+      {"srcIp", &DvEvent::src_ip},
+      {"dstIp", &DvEvent::dst_ip},
+      {"dstPort", &DvEvent::dst_port},
+      {"dnsRequest", &DvEvent::dns_request},
+      {"fileFullName", &DvEvent::file_full_name},
+      {"fileSha256", &DvEvent::file_sha256},
+      {"eventType", &DvEvent::event_type},
       {"user", &DvEvent::user},
   }};
   for (const auto& m : kMembers) {
@@ -117,22 +124,32 @@ std::string dv_summary(const DvEvent& e) {
 
 // ---- DataSet ----
 
-constexpr std::array<std::string_view, 7> kHostKeys = {"serverHost", "Hostname", "hostname", "host", "Computer",
-                                                       "agentName", "endpointName"};
-constexpr std::array<std::string_view, 7> kUserKeys = {"TargetUserName", "SubjectUserName", "User", "user",
-                                                       "userName", "UserName", "user.name"};
-constexpr std::array<std::string_view, 7> kTimeKeys = {"timestamp", "time", "eventTime", "_time", "ts",
-                                                       "event.time", "@timestamp"};
+// clang-format off
+constexpr std::array<std::string_view, 7> kHostKeys = {
+    "serverHost", "Hostname", "hostname", "host", "Computer", "agentName", "endpointName"};
+// clang-format on
+// clang-format off
+constexpr std::array<std::string_view, 7> kUserKeys = {
+    "TargetUserName", "SubjectUserName", "User", "user", "userName", "UserName", "user.name"};
+// clang-format on
+// clang-format off
+constexpr std::array<std::string_view, 7> kTimeKeys = {
+    "timestamp", "time", "eventTime", "_time", "ts", "event.time", "@timestamp"};
+// clang-format on
 // Windows event attributes first in this order; what the summary or the item already shows last.
+// clang-format off
 constexpr std::array<std::string_view, 30> kDataSetFirst = {
-    "CommandLine", "Image",         "ParentImage",   "ParentCommandLine", "NewProcessName", "ParentProcessName",
-    "TargetUserName", "TargetDomainName", "SubjectUserName", "LogonType", "IpAddress",   "IpPort",
-    "WorkstationName", "ServiceName",  "ImagePath",     "TargetFilename",    "TargetObject",   "Details",
-    "QueryName",     "DestinationIp", "DestinationPort", "ShareName",        "RelativeTargetName", "PrivilegeList",
-    "Status",        "SubStatus",     "ProcessId",     "ParentProcessId",   "Hashes",         "User"};
-constexpr std::array<std::string_view, 10> kDataSetNoise = {"Channel",  "EventID", "SourceName",  "serverHost",
-                                                            "Hostname", "logfile", "parser",      "UtcTime",
-                                                            "ProcessGuid", "ParentProcessGuid"};
+    "CommandLine", "Image", "ParentImage", "ParentCommandLine", "NewProcessName", "ParentProcessName",
+    "TargetUserName", "TargetDomainName", "SubjectUserName", "LogonType", "IpAddress", "IpPort",
+    "WorkstationName", "ServiceName", "ImagePath", "TargetFilename", "TargetObject", "Details",
+    "QueryName", "DestinationIp", "DestinationPort", "ShareName", "RelativeTargetName", "PrivilegeList",
+    "Status", "SubStatus", "ProcessId", "ParentProcessId", "Hashes", "User"};
+// clang-format on
+// clang-format off
+constexpr std::array<std::string_view, 10> kDataSetNoise = {
+    "Channel", "EventID", "SourceName", "serverHost", "Hostname", "logfile",
+    "parser", "UtcTime", "ProcessGuid", "ParentProcessGuid"};
+// clang-format on
 
 std::string base_name(std::string_view path) {
   const std::size_t slash = path.find_last_of("\\/");
@@ -143,8 +160,11 @@ std::string base_name(std::string_view path) {
 // headline, then the attributes that say what happened to what.
 std::string windows_summary(const std::string& id, const std::string& channel, std::string line, const Json& a) {
   std::string ch = channel;
-  if (analysis::ifind(ch, "sysmon") != std::string_view::npos) ch = "Sysmon";
-  else ch = ch.substr(0, ch.find('/'));
+  if (analysis::ifind(ch, "sysmon") != std::string_view::npos) {
+    ch = "Sysmon";
+  } else {
+    ch = ch.substr(0, ch.find('/'));
+  }
   while (!line.empty() && (line.back() == ':' || line.back() == '.' || line.back() == ' ')) line.pop_back();
   std::string s = "EventID " + id + (ch.empty() ? "" : " (" + ch + ")") + (line.empty() ? "" : " " + line);
   const auto get = [&a](std::initializer_list<std::string_view> keys) {
@@ -155,10 +175,12 @@ std::string windows_summary(const std::string& id, const std::string& channel, s
     return std::string();
   };
   std::string detail;
-  if (std::string img = get({"Image", "NewProcessName"}); !img.empty() && get({"TargetImage"}).empty() &&
-                                                          get({"TargetFilename"}).empty() && get({"QueryName"}).empty()) {
+  if (std::string img = get({"Image", "NewProcessName"});
+      !img.empty() && get({"TargetImage"}).empty() && get({"TargetFilename"}).empty() && get({"QueryName"}).empty()) {
     detail = base_name(img);
-    if (std::string parent = get({"ParentImage", "ParentProcessName"}); !parent.empty()) detail += " by " + base_name(parent);
+    if (std::string parent = get({"ParentImage", "ParentProcessName"}); !parent.empty()) {
+      detail += " by " + base_name(parent);
+    }
   } else if (std::string tgt = get({"TargetImage"}); !tgt.empty()) {
     detail = base_name(get({"SourceImage"})) + " -> " + base_name(tgt);
   } else if (std::string file = get({"TargetFilename"}); !file.empty()) {
@@ -203,7 +225,9 @@ ContextEvent context_event_from_dv(const DvEvent& e, std::string_view query_name
   ev.host = bounded(e.agent_name);
   ev.user = bounded(e.user.empty() ? dv_value(e, "user") : e.user);
   ev.summary = bounded(dv_summary(e));
-  if (std::string indicator = dv_value(e, "indicatorName"); !indicator.empty()) add_field(ev, "rule", "s1: " + indicator);
+  if (std::string indicator = dv_value(e, "indicatorName"); !indicator.empty()) {
+    add_field(ev, "rule", "s1: " + indicator);
+  }
   for (auto key : kDvFields) add_field(ev, key, dv_value(e, key));
   if (e.related_to_threat || analysis::iequals(member_text(e.raw, "relatedToThreat"), "true")) {
     add_field(ev, "relatedToThreat", "true");
@@ -244,8 +268,11 @@ ContextEvent context_event_from_dataset_log(const DataSetLogEvent& e, std::strin
   }
   // Structured attributes say it better than the message; a bare log line has only its message.
   if (shown < 3 && !e.message.empty()) add_field(ev, "message", e.message);
-  ev.raw = Json{{"timestamp_ns", e.timestamp_ns}, {"message", bounded(e.message)}, {"severity", e.severity},
-                {"attributes", attrs}, {"session_attributes", e.session_attributes}};
+  ev.raw = Json{{"timestamp_ns", e.timestamp_ns},
+                {"message", bounded(e.message)},
+                {"severity", e.severity},
+                {"attributes", attrs},
+                {"session_attributes", e.session_attributes}};
   return ev;
 }
 
@@ -282,7 +309,9 @@ ContextEvent context_event_from_dataset_row(const DataSetTable& table, std::size
 std::vector<ContextEvent> context_events_from_dataset_table(const DataSetTable& table, std::string_view query_name) {
   std::vector<ContextEvent> out;
   out.reserve(table.rows.size());
-  for (std::size_t r = 0; r < table.rows.size(); ++r) out.push_back(context_event_from_dataset_row(table, r, query_name));
+  for (std::size_t r = 0; r < table.rows.size(); ++r) {
+    out.push_back(context_event_from_dataset_row(table, r, query_name));
+  }
   return out;
 }
 

@@ -41,9 +41,9 @@ Result<void> EvidencePackerConfig::validate() const {
   return {};
 }
 
-PackedEvidence pack_evidence(const Incident& incident, std::vector<ContextEvent> events, const analysis::Analyzer& analyzer,
-                             const EvidencePackerConfig& config, std::vector<analysis::DegradedSource> degraded,
-                             std::vector<std::string> queries_run) {
+PackedEvidence pack_evidence(const Incident& incident, std::vector<ContextEvent> events,
+                             const analysis::Analyzer& analyzer, const EvidencePackerConfig& config,
+                             std::vector<analysis::DegradedSource> degraded, std::vector<std::string> queries_run) {
   PackedEvidence out;
   PackStats& stats = out.stats;
   stats.events_in = events.size();

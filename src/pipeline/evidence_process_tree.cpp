@@ -115,7 +115,8 @@ class TreeBuilder {
                              const std::string& name) {
     const std::string uk_key = uk.empty() ? "" : host + "\n" + "uk:" + uk;
     const std::string pid_key = pid.empty() ? "" : host + "\n" + "pid:" + pid;
-    const std::string name_key = (uk.empty() && pid.empty() && !name.empty()) ? host + "\n" + "name:" + analysis::to_lower(name) : "";
+    const std::string name_key =
+        (uk.empty() && pid.empty() && !name.empty()) ? host + "\n" + "name:" + analysis::to_lower(name) : "";
     std::size_t found = ProcessNode::kNoParent;
     for (const std::string* k : {&uk_key, &pid_key, &name_key}) {
       if (k->empty()) continue;

@@ -57,7 +57,9 @@ std::string key_value_text(const EvidenceItem& item, const std::vector<std::pair
         out += name + "=" + value.substr(0, evidence_text::utf8_floor(value, room)) + "...";
         ++i;
       }
-      if (i < shown.size()) out += (out.empty() ? "(" : "\n(") + std::to_string(shown.size() - i) + " more fields left out)";
+      if (i < shown.size()) {
+        out += (out.empty() ? "(" : "\n(") + std::to_string(shown.size() - i) + " more fields left out)";
+      }
       break;
     }
     if (!out.empty()) out.push_back('\n');

@@ -13,25 +13,28 @@ namespace {
 // Length of the valid UTF-8 sequence starting at s[i]; 0 when the bytes there are not one
 // (overlong forms, surrogates and code points above U+10FFFF are invalid).
 std::size_t utf8_length(std::string_view s, std::size_t i) {
-  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
-  const unsigned char c = b(0);
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  const unsigned char c = byte(0);
   if (c < 0x80) return 1;
-  std::size_t n = 0;
-  unsigned char lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) n = 2;
-  else if (c == 0xE0) n = 3, lo = 0xA0;
-  else if (c == 0xED) n = 3, hi = 0x9F;
-  else if (c >= 0xE1 && c <= 0xEF) n = 3;
-  else if (c == 0xF0) n = 4, lo = 0x90;
-  else if (c >= 0xF1 && c <= 0xF3) n = 4;
-  else if (c == 0xF4) n = 4, hi = 0x8F;
-  else return 0;
-  if (i + n > s.size()) return 0;
-  if (b(1) < lo || b(1) > hi) return 0;
-  for (std::size_t k = 2; k < n; ++k) {
-    if ((b(k) & 0xC0) != 0x80) return 0;
+  // Length, and the range the second byte must fall in (RFC 3629 table 3-7).
+  struct Lead {
+    unsigned char first, last;
+    std::size_t n;
+    unsigned char lo, hi;
+  };
+  static constexpr Lead kLeads[] = {{0xC2, 0xDF, 2, 0x80, 0xBF}, {0xE0, 0xE0, 3, 0xA0, 0xBF},
+                                    {0xE1, 0xEC, 3, 0x80, 0xBF}, {0xED, 0xED, 3, 0x80, 0x9F},
+                                    {0xEE, 0xEF, 3, 0x80, 0xBF}, {0xF0, 0xF0, 4, 0x90, 0xBF},
+                                    {0xF1, 0xF3, 4, 0x80, 0xBF}, {0xF4, 0xF4, 4, 0x80, 0x8F}};
+  for (const Lead& l : kLeads) {
+    if (c < l.first || c > l.last) continue;
+    if (i + l.n > s.size() || byte(1) < l.lo || byte(1) > l.hi) return 0;
+    for (std::size_t k = 2; k < l.n; ++k) {
+      if ((byte(k) & 0xC0) != 0x80) return 0;
+    }
+    return l.n;
   }
-  return n;
+  return 0;
 }
 
 }  // namespace
@@ -77,7 +80,9 @@ std::string scalar_text(const nlohmann::json& v) {
   if (v.is_number_integer() || v.is_number_unsigned()) return v.dump();
   if (v.is_number_float()) {
     const double d = v.get<double>();
-    if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9e15) return std::to_string(static_cast<std::int64_t>(d));
+    if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9e15) {
+      return std::to_string(static_cast<std::int64_t>(d));
+    }
     return v.dump();
   }
   return {};

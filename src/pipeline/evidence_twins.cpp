@@ -47,7 +47,8 @@ bool dv_signature(const ContextEvent& ev, EventSignature& sig) {
     sig.subject = base_name_lower(name);
   } else if (has("Open Remote Process Handle") || has("Duplicate Process Handle")) {
     sig.category = "process_access";
-    sig.subject = base_name_lower(r.get({"processName", "srcProcName"})) + ">" + base_name_lower(r.get({"tgtProcName"}));
+    sig.subject =
+        base_name_lower(r.get({"processName", "srcProcName"})) + ">" + base_name_lower(r.get({"tgtProcName"}));
   } else if (has("File ")) {
     sig.category = "file";
     sig.subject = to_lower(r.get({"fileFullName", "tgtFilePath"}));
@@ -111,7 +112,8 @@ bool windows_signature(const ContextEvent& ev, EventSignature& sig) {
 }  // namespace
 
 std::string short_host(std::string_view host) {
-  const bool address = host.find(':') != std::string_view::npos || host.find_first_not_of("0123456789.") == std::string_view::npos;
+  const bool address =
+      host.find(':') != std::string_view::npos || host.find_first_not_of("0123456789.") == std::string_view::npos;
   return to_lower(address ? host : host.substr(0, host.find('.')));
 }
 
@@ -120,8 +122,11 @@ std::optional<EventSignature> event_signature(const ContextEvent& ev) {
   sig.host = short_host(ev.host);
   if (sig.host.empty()) return std::nullopt;
   bool ok = false;
-  if (ev.source == "deep_visibility") ok = dv_signature(ev, sig);
-  else if (ev.source == "dataset") ok = windows_signature(ev, sig);
+  if (ev.source == "deep_visibility") {
+    ok = dv_signature(ev, sig);
+  } else if (ev.source == "dataset") {
+    ok = windows_signature(ev, sig);
+  }
   if (!ok || sig.subject.empty() || sig.subject == ":" || sig.subject == ">") return std::nullopt;
   return sig;
 }

@@ -97,7 +97,15 @@ std::size_t ip_at(std::string_view s, std::size_t i) {
   while (e > i && s[e - 1] == '.') --e;  // sentence dot
   if (e < s.size() && (word(s[e]))) return kNone;
   const std::string_view cand = s.substr(i, e - i);
-  if (colon) return !after_colon && ipv6(cand) ? e : kNone;
+  if (colon) {
+    if (!after_colon && ipv6(cand)) return e;
+    // host:port ("10.0.0.5:445"): the dotted quad before the port is the address.
+    const std::size_t port = cand.find(':');
+    const std::string_view quad = cand.substr(0, port);
+    const bool digits_follow = port + 1 < cand.size() && cand.substr(port + 1).find_first_not_of("0123456789") ==
+                                                             std::string_view::npos;
+    return quad.find('.') != std::string_view::npos && digits_follow && ipv4(quad) ? i + port : kNone;
+  }
   return ipv4(cand) ? e : kNone;
 }
 

@@ -142,13 +142,22 @@ void Redactor::add_known_names(std::string_view s, const Vault& vault, std::vect
     }
     std::size_t e = i;
     while (e < s.size() && name_char(s[e])) ++e;
-    // The whole token, else the account after "DOMAIN\" or before "@".
+    // The whole token, else each part between backslashes (the account after "DOMAIN\", the
+    // profile folder in "C:\Users\alice\AppData"), else the account before "@".
     if (!try_span(i, e)) {
       const std::string_view tok = s.substr(i, e - i);
-      const auto bs = tok.rfind('\\');
       const auto at = tok.find('@');
-      if (bs != std::string_view::npos) try_span(i + bs + 1, e);
-      else if (at != std::string_view::npos) try_span(i, i + at);
+      if (tok.find('\\') != std::string_view::npos) {
+        std::size_t part = i;
+        for (std::size_t k = i; k <= e; ++k) {
+          if (k == e || s[k] == '\\') {
+            if (k > part) try_span(part, k);
+            part = k + 1;
+          }
+        }
+      } else if (at != std::string_view::npos) {
+        try_span(i, i + at);
+      }
     }
     i = e;
   }

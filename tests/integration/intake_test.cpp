@@ -54,7 +54,10 @@ TEST_F(IntakeTest, BearerWebhookIsQueuedAndProcessed) {
   EXPECT_EQ(j["incident"]["external_id"], "evt-1");
   EXPECT_EQ(j["incident"]["title"], "Suspicious PowerShell");
   EXPECT_EQ(j["incident"]["severity"], "high");
-  EXPECT_EQ(j["result"]["incident_key"], "generic:evt-1");
+  // No tenant and no LLM configured: the built-in analyst enriched it, in shadow mode.
+  EXPECT_EQ(j["result"]["incident"]["external_id"], "evt-1");
+  EXPECT_EQ(j["result"]["produced_by"], "builtin");
+  EXPECT_EQ(j["result"]["mode"], "shadow");
   EXPECT_EQ(j["attempts"], 1);
   EXPECT_EQ(j["trace_id"].get<std::string>().size(), 32u);
 }

@@ -31,7 +31,7 @@ std::string TestConfig::render(const std::string& data_dir) const {
   auto v = [&](const std::string& key, const std::string& dflt) { return lookup(overrides, key, dflt); };
   std::ostringstream y;
   y << "data_dir: " << data_dir << "\n"
-    << "mode: shadow\n"
+    << "mode: " << v("mode", "shadow") << "\n"
     << "server:\n"
     << "  listen: 127.0.0.1:0\n"
     << "  threads: " << v("server.threads", "2") << "\n"
@@ -54,7 +54,10 @@ std::string TestConfig::render(const std::string& data_dir) const {
     << "workers:\n"
     << "  count: " << v("workers.count", "2") << "\n"
     << "  poll_interval_ms: 200\n"
-    << "  drain_timeout_seconds: " << v("workers.drain_timeout_seconds", "5") << "\n";
+    << "  drain_timeout_seconds: " << v("workers.drain_timeout_seconds", "5") << "\n"
+    << "pipeline:\n  prompts_dir: " << TRIAGENT_SOURCE_DIR << "/config/prompts\n"
+    << "  context_deadline_ms: " << v("pipeline.context_deadline_ms", "20000") << "\n"
+    << extra_yaml;
   return y.str();
 }
 

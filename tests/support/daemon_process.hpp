@@ -25,6 +25,7 @@ inline constexpr const char* kAdminToken = "test-admin-token-0123456789";
 struct TestConfig {
   std::map<std::string, std::string> overrides;  // e.g. {"server.read_timeout_ms", "300"}
   std::string extra_server_yaml;                 // appended under server: (e.g. a tls block)
+  std::string extra_yaml;                        // top-level sections appended (connectors:, llm:, ...)
   TestConfig& with(const std::string& key, const std::string& value) {
     overrides[key] = value;
     return *this;

@@ -179,3 +179,16 @@ TEST(BuiltinAnalyst, LabelledDevEventsGiveValidOutput) {
 
 }  // namespace
 }  // namespace triagent::analysis
+
+namespace triagent::analysis {
+namespace {
+
+TEST(TechniqueIdsIn, FindsIdsOnceAndOnlyAsWholeTokens) {
+  EXPECT_EQ(technique_ids_in("Encoded PowerShell [T1059.001, T1027] and T1059.001 again"),
+            (std::vector<std::string>{"T1059.001", "T1027"}));
+  EXPECT_TRUE(technique_ids_in("AT1059 T10590 T105 XT1003.001").empty());
+  EXPECT_EQ(technique_ids_in("(T1003.001)"), std::vector<std::string>{"T1003.001"});
+}
+
+}  // namespace
+}  // namespace triagent::analysis

@@ -59,10 +59,18 @@ TEST(EvidenceHostile, HugeValuesAreCutToTheConfiguredSizes) {
 
 TEST(EvidenceHostile, InvalidUtf8AndControlCharactersComeOutAsValidOneLineText) {
   std::vector<ContextEvent> events;
-  ContextEvent ev = plain("webhook", 5'000, "bad \xC3\x28 bytes \xFF\xFE" " and\nnew\rlines\x01 \xE2\x82");
+  ContextEvent ev = plain("webhook", 5'000,
+                          "bad \xC3\x28 bytes \xFF\xFE"
+                          " and\nnew\rlines\x01 \xE2\x82");
   ev.host = "host\xF0\x28\x8C\xBC";
-  ev.user = "us\xED" "er\x80";
-  ev.fields = {{"na\xFF" "me", "va\xC0\xAF" "lue\nsecond line"}, {"cmd", std::string("\xF4\x90\x80\x80") + "x"}};
+  ev.user =
+      "us\xED"
+      "er\x80";
+  ev.fields = {{"na\xFF"
+                "me",
+                "va\xC0\xAF"
+                "lue\nsecond line"},
+               {"cmd", std::string("\xF4\x90\x80\x80") + "x"}};
   events.push_back(std::move(ev));
   const auto out = pack_evidence(incident_at(5'000), std::move(events), analyzer(), EvidencePackerConfig{});
   ASSERT_EQ(out.pack.items.size(), 1u);
@@ -90,11 +98,11 @@ TEST(EvidenceHostile, TenThousandDistinctEventsWithIndicatorsStayBounded) {
   const PackStats& st = out.stats;
   EXPECT_EQ(st.events_in, 10'000u);
   EXPECT_EQ(st.events_in, st.duplicates + st.kept + st.dropped);
-  EXPECT_GT(st.iocs_total, cfg.max_iocs);    // counted...
-  EXPECT_EQ(st.iocs_kept, cfg.max_iocs);      // ...but only the capped number carried
+  EXPECT_GT(st.iocs_total, cfg.max_iocs);  // counted...
+  EXPECT_EQ(st.iocs_kept, cfg.max_iocs);   // ...but only the capped number carried
   EXPECT_LE(st.kept, cfg.max_iocs + cfg.max_rule_hits + cfg.max_items);
   EXPECT_TRUE(st.over_budget);
-  EXPECT_LE(st.tokens, cfg.max_iocs * 60);    // bounded by the caps, not by the input
+  EXPECT_LE(st.tokens, cfg.max_iocs * 60);  // bounded by the caps, not by the input
 }
 
 TEST(EvidenceHostile, TenThousandCopiesCollapseIntoOneItem) {

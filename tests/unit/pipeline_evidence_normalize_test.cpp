@@ -42,7 +42,9 @@ TEST(EvidenceNormalize, DvProcessCreationFromTheScenario) {
   const auto s = evidence_test::load_scenario();
   const DvEvent* ps = nullptr;
   for (const auto& e : s.dv) {
-    if (e.process_name == "powershell.exe" && e.event_type == "Process Creation" && e.agent_name == "WS-FIN-023") ps = &e;
+    if (e.process_name == "powershell.exe" && e.event_type == "Process Creation" && e.agent_name == "WS-FIN-023") {
+      ps = &e;
+    }
   }
   ASSERT_NE(ps, nullptr);
   const ContextEvent ev = context_event_from_dv(*ps);

@@ -37,7 +37,9 @@ Case scenario_case(const evidence_test::Scenario& s, std::size_t threat, bool ev
   Entities::add(c.incident.entities.storylines, t.storyline);
   c.events.push_back(context_event_from_threat(t));
   for (const auto& e : s.dv) {
-    if (every_host || e.agent_name == t.agent_computer_name) c.events.push_back(context_event_from_dv(e, "dv_agent_events"));
+    if (every_host || e.agent_name == t.agent_computer_name) {
+      c.events.push_back(context_event_from_dv(e, "dv_agent_events"));
+    }
   }
   for (const auto& l : s.logs) {
     if (every_host || l.session_attributes.value("serverHost", "") == t.agent_computer_name) {
@@ -81,11 +83,12 @@ TEST(EvidenceScenario, EveryCaseFitsTheBudgetAndKeepsEveryIocAndRuleHit) {
       const PackStats& st = out.stats;
       const auto p = prompt().render(out.pack, analysis::ActionPolicy::low_risk());
       const std::size_t user = analysis::estimate_tokens(p.user);
-      std::printf("threat %zu %s: events %zu, duplicates+twins %zu, kept %zu (must-keep %zu), dropped %zu, iocs %zu/%zu, "
-                  "rule hits %zu/%zu, evidence tokens %zu, user message %zu, system %zu\n",
-                  t, every_host ? "both hosts" : "own host  ", st.events_in, st.duplicates, st.kept, st.must_keep,
-                  st.dropped, st.iocs_kept, st.iocs_total, st.rule_hits_kept, st.rule_hits_total, st.tokens, user,
-                  analysis::estimate_tokens(p.system));
+      std::printf(
+          "threat %zu %s: events %zu, duplicates+twins %zu, kept %zu (must-keep %zu), dropped %zu, iocs %zu/%zu, "
+          "rule hits %zu/%zu, evidence tokens %zu, user message %zu, system %zu\n",
+          t, every_host ? "both hosts" : "own host  ", st.events_in, st.duplicates, st.kept, st.must_keep, st.dropped,
+          st.iocs_kept, st.iocs_total, st.rule_hits_kept, st.rule_hits_total, st.tokens, user,
+          analysis::estimate_tokens(p.system));
       EXPECT_EQ(st.events_in, n);
       EXPECT_EQ(st.events_in, st.duplicates + st.kept + st.dropped);
       EXPECT_GT(st.iocs_total, 10u);
@@ -115,10 +118,11 @@ TEST(EvidenceScenario, ThePackShowsTheAttackChain) {
   const PackedEvidence out = pack_evidence(c.incident, std::move(c.events), analyzer(), EvidencePackerConfig{});
   const std::string text = rendered_evidence(out.pack);
   // The indicators an analyst would block, each in the evidence.
-  for (const char* ioc : {"ce22e40867090b456472fa77471fc79ad567b2b2", "ad060e2291a9d10ab1b7d57ce16e89b86ac6d79c0f3b32da6cc03fe8fb93b98b",
-                          "cdn.invoice-portal.example.net", "https://cdn.invoice-portal.example.net/assets/inv.png",
-                          "203.0.113.77", "198.51.100.23", "10.20.40.12", "C:\\Users\\Public\\Libraries\\msedgeupd.exe",
-                          "CurrentVersion\\Run\\MicrosoftEdgeUpdateCore"}) {
+  for (const char* ioc :
+       {"ce22e40867090b456472fa77471fc79ad567b2b2", "ad060e2291a9d10ab1b7d57ce16e89b86ac6d79c0f3b32da6cc03fe8fb93b98b",
+        "cdn.invoice-portal.example.net", "https://cdn.invoice-portal.example.net/assets/inv.png", "203.0.113.77",
+        "198.51.100.23", "10.20.40.12", "C:\\Users\\Public\\Libraries\\msedgeupd.exe",
+        "CurrentVersion\\Run\\MicrosoftEdgeUpdateCore"}) {
     EXPECT_NE(text.find(ioc), std::string::npos) << ioc;
   }
   for (const char* rule : {"Encoded PowerShell command line", "LSASS", "Run key", "PsExec"}) {

@@ -72,7 +72,8 @@ TEST(EvidencePacker, IdenticalEventsAndRepeatedIdsCollapseWithACount) {
 }
 
 TEST(EvidencePacker, TwinsFromTwoSensorsBecomeOneItemWithBothIndicators) {
-  ContextEvent dv = dv_process("WS-FIN-023", kT0, "powershell.exe", "9044", "WINWORD.EXE", "8120", "powershell.exe -NoP");
+  ContextEvent dv =
+      dv_process("WS-FIN-023", kT0, "powershell.exe", "9044", "WINWORD.EXE", "8120", "powershell.exe -NoP");
   dv.fields.emplace_back("processImageSha1Hash", "0ecb32ead414fafc2e25e3b0bb0c2c35738274b6");
   ContextEvent sysmon = plain("dataset", kT0 + 3, "EventID 1 (Sysmon) Process Create: powershell.exe by WINWORD.EXE");
   sysmon.host = "WS-FIN-023.northwind.local";
@@ -152,9 +153,9 @@ TEST(EvidencePacker, EveryIocAndRuleHitIsKeptEvenWhenTheBudgetIsTiny) {
   std::vector<ContextEvent> events;
   for (int i = 1; i <= 40; ++i) events.push_back(with_ip(kT0 + i, i));
   for (int i = 0; i < 5; ++i) {
-    events.push_back(dv_process("WS-" + std::to_string(i), kT0 + 100 + i, "rundll32.exe", std::to_string(3000 + i),
-                                "msedgeupd.exe", "6612",
-                                "rundll32.exe C:\\Windows\\System32\\comsvcs.dll, MiniDump 684 C:\\Users\\Public\\d.dmp full"));
+    events.push_back(dv_process(
+        "WS-" + std::to_string(i), kT0 + 100 + i, "rundll32.exe", std::to_string(3000 + i), "msedgeupd.exe", "6612",
+        "rundll32.exe C:\\Windows\\System32\\comsvcs.dll, MiniDump 684 C:\\Users\\Public\\d.dmp full"));
   }
   const auto out = pack_evidence(incident(), std::move(events), analyzer(), cfg);
   const PackStats& st = out.stats;
@@ -193,7 +194,9 @@ TEST(EvidencePacker, TimelineListsKeptItemsInOrderAndCountsTheRest) {
   EvidencePackerConfig cfg;
   cfg.max_items = 2;
   std::vector<ContextEvent> events;
-  for (int i = 0; i < 6; ++i) events.push_back(plain("dataset", kT0 + (5 - i) * 1'000, "step " + std::to_string(5 - i)));
+  for (int i = 0; i < 6; ++i) {
+    events.push_back(plain("dataset", kT0 + (5 - i) * 1'000, "step " + std::to_string(5 - i)));
+  }
   const auto out = pack_evidence(incident(), std::move(events), analyzer(), cfg);
   ASSERT_EQ(out.timeline.items.size(), 2u);
   EXPECT_LT(out.timeline.items[0].time_ms, out.timeline.items[1].time_ms);

@@ -3,8 +3,8 @@
 // and the simulator's windows-workstation-attack scenario read as the connectors would return it.
 //
 //   const auto& a = evidence_test::analyzer();
-//   ContextEvent ev = evidence_test::dv_process("WS-1", 1000, "powershell.exe", "9044", "WINWORD.EXE", "8120", "-enc ...");
-//   evidence_test::Scenario s = evidence_test::load_scenario();   // s.threats, s.dv, s.logs
+//   ContextEvent ev = evidence_test::dv_process("WS-1", 1000, "powershell.exe", "9044", "WINWORD.EXE", "8120", "-enc
+//   ..."); evidence_test::Scenario s = evidence_test::load_scenario();   // s.threats, s.dv, s.logs
 
 #include <yaml-cpp/yaml.h>
 
@@ -41,9 +41,10 @@ inline ContextEvent dv_process(const std::string& host, std::int64_t t, const st
   ev.host = host;
   ev.user = "CORP\\alice";
   ev.summary = "Process Creation: " + name + " (pid " + pid + ") by " + parent;
-  ev.fields = {{"processName", name}, {"pid", pid}, {"processCmd", cmd}, {"parentProcessName", parent}, {"parentPid", ppid}};
+  ev.fields = {
+      {"processName", name}, {"pid", pid}, {"processCmd", cmd}, {"parentProcessName", parent}, {"parentPid", ppid}};
   ev.raw = {{"eventType", "Process Creation"}, {"agentOs", "windows"}, {"processName", name}, {"pid", pid},
-            {"parentProcessName", parent}, {"parentPid", ppid}, {"processCmd", cmd}};
+            {"parentProcessName", parent},     {"parentPid", ppid},    {"processCmd", cmd}};
   return ev;
 }
 
@@ -87,7 +88,8 @@ inline nlohmann::json yaml_to_json(const YAML::Node& n) {
 }
 
 inline Scenario load_scenario() {
-  const YAML::Node doc = YAML::LoadFile(std::string(TRIAGENT_SOURCE_DIR) + "/tools/sim/scenarios/windows-workstation-attack.yaml");
+  const YAML::Node doc =
+      YAML::LoadFile(std::string(TRIAGENT_SOURCE_DIR) + "/tools/sim/scenarios/windows-workstation-attack.yaml");
   std::map<std::string, std::string> hosts;
   for (const auto& a : doc["agents"]) hosts[a["id"].Scalar()] = a["computer_name"].Scalar();
   Scenario s;
@@ -123,25 +125,39 @@ inline Scenario load_scenario() {
     nlohmann::json indicators = nlohmann::json::array();
     for (const auto& ind : t["indicators"]) {
       nlohmann::json techniques = nlohmann::json::array();
-      for (const auto& tech : ind["techniques"]) techniques.push_back({{"title", tech["id"].Scalar() + " " + tech["name"].Scalar()}});
+      for (const auto& tech : ind["techniques"]) {
+        techniques.push_back({{"title", tech["id"].Scalar() + " " + tech["name"].Scalar()}});
+      }
       indicators.push_back({{"category", ind["category"].Scalar()},
                             {"description", ind["description"].Scalar()},
                             {"tactics", {{{"name", "MITRE"}, {"techniques", techniques}}}}});
     }
     nlohmann::json engines = yaml_to_json(t["engines"]);
-    nlohmann::json o = {
-        {"id", t["id"].Scalar()},
-        {"indicators", indicators},
-        {"agentRealtimeInfo",
-         {{"agentId", t["agent"].Scalar()}, {"agentComputerName", hosts[t["agent"].Scalar()]}, {"agentOsType", "windows"}}},
-        {"threatInfo",
-         {{"threatId", t["id"].Scalar()}, {"threatName", t["name"].Scalar()}, {"classification", t["classification"].Scalar()},
-          {"confidenceLevel", t["confidence_level"].Scalar()}, {"detectionType", t["detection_type"].Scalar()},
-          {"engines", engines}, {"filePath", t["file_path"].Scalar()}, {"sha1", t["sha1"].Scalar()},
-          {"sha256", t["sha256"].Scalar()}, {"md5", t["md5"].Scalar()}, {"storyline", t["storyline"].Scalar()},
-          {"processUser", t["process_user"].Scalar()}, {"originatorProcess", t["originator_process"].Scalar()},
-          {"maliciousProcessArguments", t["command_line"].Scalar()}, {"createdAt", t["created_at"].Scalar()},
-          {"mitigationStatus", "not_mitigated"}, {"analystVerdict", "undefined"}, {"incidentStatus", "unresolved"}}}};
+    nlohmann::json o = {{"id", t["id"].Scalar()},
+                        {"indicators", indicators},
+                        {"agentRealtimeInfo",
+                         {{"agentId", t["agent"].Scalar()},
+                          {"agentComputerName", hosts[t["agent"].Scalar()]},
+                          {"agentOsType", "windows"}}},
+                        {"threatInfo",
+                         {{"threatId", t["id"].Scalar()},
+                          {"threatName", t["name"].Scalar()},
+                          {"classification", t["classification"].Scalar()},
+                          {"confidenceLevel", t["confidence_level"].Scalar()},
+                          {"detectionType", t["detection_type"].Scalar()},
+                          {"engines", engines},
+                          {"filePath", t["file_path"].Scalar()},
+                          {"sha1", t["sha1"].Scalar()},
+                          {"sha256", t["sha256"].Scalar()},
+                          {"md5", t["md5"].Scalar()},
+                          {"storyline", t["storyline"].Scalar()},
+                          {"processUser", t["process_user"].Scalar()},
+                          {"originatorProcess", t["originator_process"].Scalar()},
+                          {"maliciousProcessArguments", t["command_line"].Scalar()},
+                          {"createdAt", t["created_at"].Scalar()},
+                          {"mitigationStatus", "not_mitigated"},
+                          {"analystVerdict", "undefined"},
+                          {"incidentStatus", "unresolved"}}}};
     auto threat = parse_threat(o);
     if (!threat) throw std::runtime_error(threat.error().message);
     s.threats.push_back(std::move(*threat));

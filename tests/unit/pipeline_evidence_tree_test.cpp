@@ -52,7 +52,8 @@ TEST(EvidenceProcessTree, WinwordSpawnsPowershellSpawnsRundll32) {
             "- explorer.exe (pid 4400)\n"
             "  - WINWORD.EXE (pid 8120): WINWORD.EXE /n Invoice.docm\n"
             "    - powershell.exe (pid 9044): powershell.exe -NoP -Enc SQBFAFgA\n"
-            "      - rundll32.exe (pid 3320): rundll32.exe C:\\Windows\\System32\\comsvcs.dll, MiniDump 684 C:\\d.dmp full\n");
+            "      - rundll32.exe (pid 3320): rundll32.exe C:\\Windows\\System32\\comsvcs.dll, MiniDump 684 C:\\d.dmp "
+            "full\n");
 }
 
 TEST(EvidenceProcessTree, UniqueKeysLinkEventsThatNameNoPid) {
@@ -81,8 +82,8 @@ TEST(EvidenceProcessTree, NewSchemaSourceCreatesTarget) {
   ContextEvent ev;
   ev.source = "deep_visibility";
   ev.host = "WS-2";
-  ev.raw = {{"eventType", "Process Creation"}, {"srcProcName", "winword.exe"}, {"srcProcPid", "10"},
-            {"srcProcParentName", "explorer.exe"}, {"tgtProcName", "powershell.exe"}, {"tgtProcPid", "11"},
+  ev.raw = {{"eventType", "Process Creation"},         {"srcProcName", "winword.exe"},    {"srcProcPid", "10"},
+            {"srcProcParentName", "explorer.exe"},     {"tgtProcName", "powershell.exe"}, {"tgtProcPid", "11"},
             {"tgtProcCmdLine", "powershell -enc AAAA"}};
   auto o = process_observation(ev);
   ASSERT_TRUE(o.has_value());
@@ -128,7 +129,8 @@ TEST(EvidenceProcessTree, CyclesAndFloodsStayBounded) {
 TEST(EvidenceProcessTree, PackerTreeCarriesTheIdsOfKeptItems) {
   std::vector<ContextEvent> events = {
       dv_process("WS-1", 1'000, "WINWORD.EXE", "8120", "explorer.exe", "4400", "WINWORD.EXE /n Invoice.docm"),
-      dv_process("WS-1", 2'000, "powershell.exe", "9044", "WINWORD.EXE", "8120", "powershell.exe -NoP -W Hidden -Enc SQBFAFgA")};
+      dv_process("WS-1", 2'000, "powershell.exe", "9044", "WINWORD.EXE", "8120",
+                 "powershell.exe -NoP -W Hidden -Enc SQBFAFgA")};
   Incident inc;
   inc.time_ms = 1'500;
   const auto out = pack_evidence(inc, std::move(events), analyzer(), EvidencePackerConfig{});

@@ -121,6 +121,25 @@ TEST(Redactor, IpModesAndOperatorPatterns) {
   EXPECT_FALSE(Redactor::create(bad).has_value());
 }
 
+TEST(Redactor, AddressesWithAPortAreRedactedWithoutThePort) {
+  const Redactor r = make();
+  Vault v;
+  EXPECT_EQ(r.redact_text("IP Connect: 10.20.30.45 -> 10.20.40.12:445 by PsExec64.exe", v),
+            "IP Connect: <IP_1> -> <IP_2>:445 by PsExec64.exe");
+  EXPECT_EQ(r.redact_text("dst=203.0.113.77:443/tcp", v), "dst=<IP_3>:443/tcp");
+  EXPECT_EQ(r.redact_text("fe80::1:22 stays an IPv6 address", v), "<IP_4> stays an IPv6 address");
+  EXPECT_EQ(r.redact_text("version 1.2.3.4:beta", v), "version 1.2.3.4:beta");  // not a port
+}
+
+TEST(Redactor, KnownUserNamesInsidePathsAreRedacted) {
+  const Redactor r = make();
+  Vault v;
+  v.placeholder("USER", "jsmith");
+  EXPECT_EQ(r.redact_text(R"(C:\Users\jsmith\AppData\Local\Temp\x.docm opened)", v),
+            R"(C:\Users\<USER_1>\AppData\Local\Temp\x.docm opened)");
+  EXPECT_EQ(r.redact_text("NORTHWIND\\jsmith logged on", v), "NORTHWIND\\<USER_1> logged on");
+}
+
 TEST(Redactor, HostileInputs) {
   const Redactor r = make();
   Vault v;

@@ -104,6 +104,15 @@ json analysis_answer(const analysis::Analyzer& analyzer, std::string_view user_t
         cite(*t, ev.id);
       }
     }
+    // Rule labels in the evidence name their techniques ("... [T1059.001]"), as a model would read them.
+    for (const auto& raw_id : analysis::technique_ids_in(ev.text)) {
+      auto id = analyzer.catalog().normalize(raw_id);
+      const analysis::Technique* known = id ? analyzer.catalog().find(*id) : nullptr;
+      if (known == nullptr) continue;
+      if (json* t = techniques.add(known->id, {{"id", known->id}, {"name", known->name}, {"evidence_ids", json::array()}})) {
+        cite(*t, ev.id);
+      }
+    }
     const analysis::Indicators& ind = st.indicators;
     const std::pair<const char*, const std::vector<std::string>*> kinds[] = {
         {"ipv4", &ind.ipv4},     {"ipv6", &ind.ipv6},     {"domain", &ind.domains},      {"url", &ind.urls},

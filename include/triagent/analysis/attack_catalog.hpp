@@ -23,6 +23,11 @@ struct Technique {
   std::vector<std::string> tactics;  // kill-chain short names, e.g. {"execution"}
 };
 
+// ATT&CK technique ids written in a text ("Encoded PowerShell [T1059.001, T1027]"), in order of
+// appearance, each once: "T" and four digits, optionally "." and three, not inside a longer word.
+// A plain scan, no regular expression; ids are not checked against a catalog here.
+std::vector<std::string> technique_ids_in(std::string_view text);
+
 class AttackCatalog {
  public:
   // Parses the enterprise-techniques.tsv and enterprise-retired-techniques.tsv contents, and

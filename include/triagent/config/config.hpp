@@ -112,6 +112,18 @@ struct LlmConfig {
   std::vector<LlmProviderConfig> providers;
 };
 
+// The enrichment pipeline's settings (the mode is Config::mode).
+struct PipelineSettings {
+  std::string prompts_dir = "config/prompts";  // the versioned prompt templates
+  std::string prompt = "analysis@v1";          // which template; named in every audit record
+  double auto_confidence_threshold = 0.8;      // auto mode: low-risk actions run at or above it
+  int approval_ttl_minutes = 60;               // a pending approval expires (closed) after this
+  int evidence_token_budget = 2400;            // evidence part of the prompt
+  int context_deadline_ms = 120'000;           // all context queries of one job
+  int llm_max_output_tokens = 2048;
+  bool send_ai_events = true;                  // assist/auto: ai_* events to DataSet (when enabled)
+};
+
 struct Config {
   std::string source_name;  // the file the config came from, or "<embedded>"
   std::string data_dir = "./var";
@@ -128,6 +140,7 @@ struct Config {
   std::map<std::string, UpstreamPolicyConfig> upstreams;
   ConnectorsConfig connectors;
   LlmConfig llm;
+  PipelineSettings pipeline;
 
   // The queue database path, resolved against data_dir.
   std::string queue_path() const { return queue.path.empty() ? data_dir + "/triagent.db" : queue.path; }

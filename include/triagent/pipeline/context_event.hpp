@@ -19,14 +19,14 @@
 namespace triagent {
 
 struct ContextEvent {
-  std::string source;      // "threat", "dataset", "deep_visibility", "storyline", "webhook", "threat_notes"
-  std::string query_name;  // the planned query that returned it ("" for the threat itself)
+  std::string source;        // "threat", "dataset", "deep_visibility", "storyline", "webhook", "threat_notes"
+  std::string query_name;    // the planned query that returned it ("" for the threat itself)
   std::int64_t time_ms = 0;  // when it happened; 0 when unknown
   std::string host;
   std::string user;
-  std::string summary;     // one line
+  std::string summary;                                      // one line
   std::vector<std::pair<std::string, std::string>> fields;  // the fields worth showing, in order
-  nlohmann::json raw;      // the object as the source sent it
+  nlohmann::json raw;                                       // the object as the source sent it
 };
 
 }  // namespace triagent

@@ -41,8 +41,10 @@ ContextEvent context_event_from_dataset_log(const DataSetLogEvent& event, std::s
 
 // source "dataset", one row of a PowerQuery / facet table: every column as a field; time, host and
 // user from columns with the usual names (timestamp, serverHost, user, ...) when present.
-ContextEvent context_event_from_dataset_row(const DataSetTable& table, std::size_t row, std::string_view query_name = {});
-std::vector<ContextEvent> context_events_from_dataset_table(const DataSetTable& table, std::string_view query_name = {});
+ContextEvent context_event_from_dataset_row(const DataSetTable& table, std::size_t row,
+                                            std::string_view query_name = {});
+std::vector<ContextEvent> context_events_from_dataset_table(const DataSetTable& table,
+                                                            std::string_view query_name = {});
 
 // source "threat": the threat itself, with its hashes, path, command line, classification and
 // its indicators as "rule" fields ("s1: Office application spawned a PowerShell process").

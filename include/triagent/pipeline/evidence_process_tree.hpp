@@ -29,7 +29,7 @@ namespace triagent {
 // One DV event read as "process X (child of Y) did something".
 struct ProcessObservation {
   std::string host;
-  std::string unique_key;         // processUniqueKey / srcProcUid
+  std::string unique_key;  // processUniqueKey / srcProcUid
   std::string name;
   std::string pid;
   std::string command_line;
@@ -39,8 +39,8 @@ struct ProcessObservation {
   std::string parent_name;
   std::string parent_pid;
   std::int64_t time_ms = 0;
-  bool creation = false;          // the event is the process's own creation
-  std::string evidence_id;        // the item that shows the event; "" when it was not kept
+  bool creation = false;    // the event is the process's own creation
+  std::string evidence_id;  // the item that shows the event; "" when it was not kept
 };
 
 // The process an event is about, when it is a Deep Visibility event that names one. Reads the DV
@@ -59,28 +59,29 @@ struct ProcessNode {
   std::string command_line;
   std::string user;
   std::string storyline;
-  std::int64_t first_seen_ms = 0;       // 0 when only known as a parent
-  bool observed = false;                // false: known only as some process's parent
-  std::size_t parent = kNoParent;       // index into ProcessTree::nodes
-  std::vector<std::size_t> children;    // indexes, oldest first
+  std::int64_t first_seen_ms = 0;     // 0 when only known as a parent
+  bool observed = false;              // false: known only as some process's parent
+  std::size_t parent = kNoParent;     // index into ProcessTree::nodes
+  std::vector<std::size_t> children;  // indexes, oldest first
   std::vector<std::string> evidence_ids;
 };
 
 struct ProcessTree {
   std::vector<ProcessNode> nodes;
-  std::vector<std::size_t> roots;       // nodes without a parent, by host then time
-  std::size_t observations_dropped = 0; // beyond max_nodes
+  std::vector<std::size_t> roots;        // nodes without a parent, by host then time
+  std::size_t observations_dropped = 0;  // beyond max_nodes
 };
 
 struct ProcessTreeLimits {
   std::size_t max_nodes = 256;
   std::size_t max_evidence_ids_per_node = 8;
-  std::size_t max_depth = 24;             // rendering
-  std::size_t max_lines = 120;            // rendering
-  std::size_t max_command_bytes = 100;    // rendering
+  std::size_t max_depth = 24;           // rendering
+  std::size_t max_lines = 120;          // rendering
+  std::size_t max_command_bytes = 100;  // rendering
 };
 
-ProcessTree build_process_tree(const std::vector<ProcessObservation>& observations, const ProcessTreeLimits& limits = {});
+ProcessTree build_process_tree(const std::vector<ProcessObservation>& observations,
+                               const ProcessTreeLimits& limits = {});
 
 // Plain ASCII, two spaces per level, grouped by host; "(N more processes not shown)" when cut.
 // Text from the events is made one-line and valid UTF-8 but is otherwise as the source wrote it.

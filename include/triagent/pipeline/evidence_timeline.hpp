@@ -19,13 +19,13 @@ namespace triagent {
 struct TimelineItem {
   std::int64_t time_ms = 0;  // 0 when unknown
   std::string host;
-  std::string text;          // the item's summary
+  std::string text;  // the item's summary
   std::string evidence_id;
 };
 
 struct Timeline {
   std::vector<TimelineItem> items;
-  std::size_t omitted = 0;   // events gathered but not in the pack
+  std::size_t omitted = 0;  // events gathered but not in the pack
 };
 
 Timeline build_timeline(const analysis::EvidencePack& pack, std::size_t omitted);

@@ -1,0 +1,215 @@
+#include "daemon/pipeline_assembly.hpp"
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <map>
+
+#include "triagent/connectors/llm_chain.hpp"
+#include "triagent/connectors/llm_factory.hpp"
+#include "triagent/observability/log.hpp"
+#include "triagent/pipeline/approval_executor.hpp"
+#include "triagent/pipeline/approval_routes.hpp"
+#include "triagent/pipeline/enrichment_runner.hpp"
+
+namespace triagent {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// Moves the calling coroutine to the pool for `fn`, then back to its own executor.
+asio::awaitable<void> run_on_pool(asio::thread_pool& pool, std::function<void()> fn) {
+  auto home = co_await asio::this_coro::executor;
+  co_await asio::post(asio::bind_executor(pool.get_executor(), asio::use_awaitable));
+  std::exception_ptr error;
+  try {
+    fn();
+  } catch (...) {
+    error = std::current_exception();
+  }
+  co_await asio::post(asio::bind_executor(home, asio::use_awaitable));
+  if (error) std::rethrow_exception(error);
+}
+
+// A free coroutine (not a capturing lambda): its arguments live in its own frame.
+asio::awaitable<void> execute_and_log(ApprovalRecord record, ApprovalExecution env) {
+  auto done = co_await execute_approved(std::move(record), std::move(env));
+  if (!done) log::warn("approvals", "approved action not executed", {}, {{"error", done.error().message}});
+}
+
+template <class T>
+Result<T> fail_to_start(const std::string& what, const Error& e) {
+  return make_error(e.code, what + ": " + e.message);
+}
+
+}  // namespace
+
+struct PipelineAssembly::Parts {
+  asio::io_context* ioc = nullptr;
+  std::unique_ptr<HttpClient> http;
+  SeededRandom rng{std::random_device{}()};
+  std::map<std::string, std::unique_ptr<UpstreamPolicy>> policies;
+  std::unique_ptr<SingularityThreats> threats;
+  std::unique_ptr<SingularityAlertsGraphql> uam_alerts;
+  std::unique_ptr<SingularityStarAlerts> star_alerts;
+  std::unique_ptr<SingularityAgents> agents;
+  std::unique_ptr<DeepVisibility> deep_visibility;
+  std::unique_ptr<DataSetClient> dataset;
+  std::unique_ptr<DataSetEventWriter> ai_events;
+  std::unique_ptr<analysis::Analyzer> analyzer;
+  std::unique_ptr<privacy::Redactor> redactor;
+  std::unique_ptr<analysis::PromptTemplate> prompt;
+  std::unique_ptr<analysis::BuiltinAnalyst> builtin;
+  std::unique_ptr<LlmProvider> llm;
+  std::unique_ptr<AnalyzeStage> analyze;
+  std::unique_ptr<audit::AuditLog> audit;
+  std::unique_ptr<ApprovalStore> approvals;
+  std::unique_ptr<DeliveryLedger> ledger;
+  asio::thread_pool blocking{2};
+  std::unique_ptr<EnrichmentRunner> runner;
+  Secret admin_token;
+
+  Upstream upstream(const Config& cfg, const std::string& name, const std::string& base_url) {
+    auto& policy = policies[name];
+    if (!policy) {
+      auto it = cfg.upstreams.find(name);
+      UpstreamPolicyConfig pc = it != cfg.upstreams.end() ? it->second : UpstreamPolicyConfig{};
+      pc.name = name;
+      policy = std::make_unique<UpstreamPolicy>(pc, SystemClock::instance(), rng);
+    }
+    return Upstream{http.get(), policy.get(), base_url, std::chrono::seconds(60)};
+  }
+
+  std::function<asio::awaitable<void>(std::function<void()>)> blocking_runner() {
+    return [this](std::function<void()> fn) { return run_on_pool(blocking, std::move(fn)); };
+  }
+};
+
+PipelineAssembly::PipelineAssembly(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+PipelineAssembly::~PipelineAssembly() { close(); }
+
+JobRunner& PipelineAssembly::runner() { return *parts_->runner; }
+
+void PipelineAssembly::close() {
+  if (!parts_) return;
+  parts_->blocking.join();
+  if (parts_->audit) parts_->audit->close();
+}
+
+Result<std::unique_ptr<PipelineAssembly>> PipelineAssembly::build(const Config& cfg, asio::io_context& ioc) {
+  auto p = std::make_unique<Parts>();
+  p->ioc = &ioc;
+  p->admin_token = cfg.auth.admin_token;
+  p->http = make_curl_http_client(cfg.http_client);
+  std::vector<std::string> secrets = {cfg.auth.admin_token.reveal()};
+
+  if (const auto& s1 = cfg.connectors.singularity) {
+    Upstream up = p->upstream(cfg, "singularity", s1->base_url);
+    p->threats = std::make_unique<SingularityThreats>(*s1, up);
+    p->uam_alerts = std::make_unique<SingularityAlertsGraphql>(*s1, up);
+    p->star_alerts = std::make_unique<SingularityStarAlerts>(*s1, up);
+    p->agents = std::make_unique<SingularityAgents>(*s1, up);
+    p->deep_visibility = std::make_unique<DeepVisibility>(*s1, up);
+    secrets.push_back(s1->api_token.reveal());
+  }
+  if (const auto& ds = cfg.connectors.dataset) {
+    Upstream up = p->upstream(cfg, "dataset", ds->base_url);
+    if (!ds->read_key.empty()) p->dataset = std::make_unique<DataSetClient>(*ds, up);
+    if (!ds->write_key.empty()) p->ai_events = std::make_unique<DataSetEventWriter>(*ds, up, SystemClock::instance());
+    secrets.push_back(ds->read_key.reveal());
+    secrets.push_back(ds->write_key.reveal());
+  }
+
+  auto analyzer = analysis::Analyzer::create(analysis::AnalyzerConfig{});
+  if (!analyzer) return fail_to_start<std::unique_ptr<PipelineAssembly>>("analyzer", analyzer.error());
+  p->analyzer = std::make_unique<analysis::Analyzer>(std::move(*analyzer));
+  auto redactor = privacy::Redactor::create(privacy::RedactionConfig{});
+  if (!redactor) return fail_to_start<std::unique_ptr<PipelineAssembly>>("redactor", redactor.error());
+  p->redactor = std::make_unique<privacy::Redactor>(std::move(*redactor));
+  auto prompt = analysis::PromptTemplate::load(cfg.pipeline.prompts_dir, cfg.pipeline.prompt);
+  if (!prompt) return fail_to_start<std::unique_ptr<PipelineAssembly>>("pipeline.prompts_dir", prompt.error());
+  p->prompt = std::make_unique<analysis::PromptTemplate>(std::move(*prompt));
+  p->builtin = std::make_unique<analysis::BuiltinAnalyst>(*p->analyzer, analysis::ActionPolicy::low_risk());
+
+  // The configured providers, in order; `builtin` needs no connector (it is the fallback anyway).
+  std::vector<std::unique_ptr<LlmProvider>> providers;
+  for (const auto& pc : cfg.llm.providers) {
+    if (pc.kind == LlmProviderKind::builtin) continue;
+    auto provider = make_llm_provider(pc, p->upstream(cfg, pc.name, effective_base_url(pc)));
+    if (!provider) return fail_to_start<std::unique_ptr<PipelineAssembly>>("llm.providers", provider.error());
+    providers.push_back(std::move(*provider));
+    secrets.push_back(pc.api_key.reveal());
+  }
+  if (providers.size() == 1) p->llm = std::move(providers.front());
+  else if (!providers.empty()) p->llm = std::make_unique<LlmProviderChain>("llm", std::move(providers));
+
+  AnalyzeStageConfig analyze_cfg;
+  analyze_cfg.max_output_tokens = cfg.pipeline.llm_max_output_tokens;
+  p->analyze = std::make_unique<AnalyzeStage>(*p->prompt, p->llm.get(), *p->builtin, analysis::AttackCatalog::builtin(),
+                                              analysis::ActionPolicy::all(), secrets, analyze_cfg);
+
+  auto audit_log = audit::AuditLog::open({.dir = cfg.data_dir + "/audit"}, SystemClock::instance());
+  if (!audit_log) return fail_to_start<std::unique_ptr<PipelineAssembly>>("audit log", audit_log.error());
+  p->audit = std::move(*audit_log);
+  if (!p->audit->open_warning().empty()) log::warn("daemon", p->audit->open_warning());
+  const std::string state_db = cfg.data_dir + "/state.db";
+  auto approvals = ApprovalStore::open({.path = state_db}, SystemClock::instance());
+  if (!approvals) return fail_to_start<std::unique_ptr<PipelineAssembly>>("approval store", approvals.error());
+  p->approvals = std::move(*approvals);
+  auto ledger = DeliveryLedger::open(state_db, SystemClock::instance());
+  if (!ledger) return fail_to_start<std::unique_ptr<PipelineAssembly>>("delivery ledger", ledger.error());
+  p->ledger = std::move(*ledger);
+
+  PipelineConfig pipeline_cfg;
+  pipeline_cfg.governance.mode = *parse_governance_mode(cfg.mode);
+  pipeline_cfg.governance.auto_confidence_threshold = cfg.pipeline.auto_confidence_threshold;
+  pipeline_cfg.governance.approval_ttl_minutes = cfg.pipeline.approval_ttl_minutes;
+  pipeline_cfg.evidence.token_budget = static_cast<std::size_t>(cfg.pipeline.evidence_token_budget);
+  pipeline_cfg.context = with_defaults(ContextPlanConfig{});
+  pipeline_cfg.context.deadline_ms = cfg.pipeline.context_deadline_ms;
+  pipeline_cfg.send_ai_events = cfg.pipeline.send_ai_events;
+
+  PipelineServices services;
+  services.threats = p->threats.get();
+  services.uam_alerts = p->uam_alerts.get();
+  services.star_alerts = p->star_alerts.get();
+  services.agents = p->agents.get();
+  services.deep_visibility = p->deep_visibility.get();
+  services.dataset = p->dataset.get();
+  services.ai_events = p->ai_events.get();
+  services.analyzer = p->analyzer.get();
+  services.redactor = p->redactor.get();
+  services.analyze = p->analyze.get();
+  services.approvals = p->approvals.get();
+  services.ledger = p->ledger.get();
+  services.audit = p->audit.get();
+  services.run_blocking = p->blocking_runner();
+  p->runner = std::make_unique<EnrichmentRunner>(std::move(services), pipeline_cfg);
+  return std::unique_ptr<PipelineAssembly>(new PipelineAssembly(std::move(p)));
+}
+
+void PipelineAssembly::register_routes(Router& router) {
+  Parts* p = parts_.get();
+  auto ctx = std::make_shared<ApprovalRoutesContext>();
+  ctx->store = p->approvals.get();
+  ctx->admin_token = p->admin_token;
+  ctx->audit = p->audit.get();
+  ctx->run_blocking = [p](std::function<void()> fn) { asio::post(p->blocking, std::move(fn)); };
+  ctx->on_approved = [p](ApprovalRecord record) {
+    ApprovalExecution env;
+    env.store = p->approvals.get();
+    env.connectors = {p->threats.get(), p->agents.get()};
+    env.audit = p->audit.get();
+    env.run_blocking = p->blocking_runner();
+    asio::co_spawn(*p->ioc, execute_and_log(std::move(record), std::move(env)), asio::detached);
+  };
+  register_approval_routes(router, ctx);
+}
+
+}  // namespace triagent

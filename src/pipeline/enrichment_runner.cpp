@@ -1,0 +1,261 @@
+#include "triagent/pipeline/enrichment_runner.hpp"
+
+#include "pipeline/enrichment_audit.hpp"
+#include "triagent/core/json_safety.hpp"
+#include "triagent/observability/log.hpp"
+#include "triagent/pipeline/approval_executor.hpp"
+#include "triagent/pipeline/approval_flow.hpp"
+#include "triagent/pipeline/context_fetch.hpp"
+#include "triagent/pipeline/context_resolve.hpp"
+#include "triagent/pipeline/delivery_events.hpp"
+#include "triagent/pipeline/delivery_runner.hpp"
+#include "triagent/pipeline/evidence_normalize.hpp"
+#include "triagent/pipeline/evidence_process_tree.hpp"
+#include "triagent/pipeline/evidence_timeline.hpp"
+#include "triagent/pipeline/redact_stage.hpp"
+
+namespace triagent {
+
+namespace asio = boost::asio;
+using nlohmann::json;
+
+namespace {
+
+// The marker in notes and the ledger key: the queue's job id, which a replay does not reuse.
+std::string job_key(std::int64_t id) { return "job-" + std::to_string(id); }
+
+// Who set the threat's verdict is not in the API's answer; a verdict already there is treated as a
+// human's, so the AI never overrides it (the safe side).
+TargetState target_of(const Incident& incident, const std::optional<Threat>& threat) {
+  if (threat) {
+    bool decided = !threat->analyst_verdict.empty() && threat->analyst_verdict != "undefined";
+    return target_state_of(*threat, decided ? VerdictSource::human : VerdictSource::none);
+  }
+  TargetState t;
+  if (!incident.entities.threat_ids.empty()) t.threat_id = incident.entities.threat_ids.front();
+  if (!incident.entities.agent_ids.empty()) t.agent_id = incident.entities.agent_ids.front();
+  if (!incident.entities.hosts.empty()) t.agent_computer_name = incident.entities.hosts.front();
+  t.severity = incident.severity;
+  t.verdict_set_by = VerdictSource::human;  // unknown: never change it
+  return t;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+json delivery_json(const DeliveryReport& report) {
+  json steps = json::array();
+  for (const auto& s : report.steps) {
+    json step = {{"step", to_string(s.step)}, {"outcome", to_string(s.outcome)}, {"target", s.target},
+                 {"detail", s.detail}};
+    if (s.error) step["error"] = s.error->message;
+    steps.push_back(std::move(step));
+  }
+  return steps;
+}
+
+// A delivery that failed for a reason time may cure sends the job round again; the ledger makes
+// the steps already done no-ops on the next attempt.
+std::optional<JobOutcome> retry_for(const DeliveryReport& report) {
+  std::optional<Error> error = report.first_error();
+  if (!error) return std::nullopt;
+  bool transient = error->retry_after_ms.has_value() || error->code == ErrorCode::unavailable ||
+                   error->code == ErrorCode::timeout;
+  if (!transient) return std::nullopt;
+  return JobOutcome::retry("delivery: " + error->message, error->retry_after_ms);
+}
+
+}  // namespace
+
+EnrichmentRunner::EnrichmentRunner(PipelineServices services, PipelineConfig config)
+    : services_(std::move(services)), config_(std::move(config)) {
+  if (!services_.analyzer || !services_.redactor || !services_.analyze || !services_.approvals || !services_.ledger) {
+    throw std::invalid_argument("EnrichmentRunner: analyzer, redactor, analyze stage, approvals and ledger are required");
+  }
+}
+
+asio::awaitable<JobOutcome> EnrichmentRunner::run(LeasedJob job) {
+  const std::string key = job_key(job.id);
+  std::optional<TraceContext> trace = TraceContext::parse(job.traceparent);
+  if (!trace) trace = TraceContext::generate();
+  const enrichment_audit::JobRef audit{services_.audit, key, trace->trace_id};
+  const log::LogContext lc{.trace_id = trace->trace_id, .job_id = key};
+
+  auto payload = parse_untrusted_json(job.payload);
+  Incident incident;
+  try {
+    if (!payload) throw std::invalid_argument(payload.error().message);
+    incident = payload->get<Incident>();
+  } catch (const std::exception& e) {
+    co_return JobOutcome::fail(std::string("payload is not an incident: ") + e.what());
+  }
+
+  // 1. Resolve: an id-only webhook becomes a full incident. A refusal (401/403/404) degrades the
+  //    job to what the webhook said; an upstream asking for time sends it round again.
+  std::vector<ContextEvent> events;
+  std::vector<analysis::DegradedSource> degraded;
+  std::optional<Threat> threat;
+  ResolveOptions resolve_options;
+  resolve_options.call.deadline = deadline_after(std::chrono::milliseconds(config_.resolve_timeout_ms));
+  resolve_options.call.trace = trace;
+  auto resolved = co_await resolve_incident(
+      incident, {services_.threats, services_.uam_alerts, services_.star_alerts}, resolve_options);
+  if (!resolved) {
+    if (resolved.error().retry_after_ms) co_return JobOutcome::retry(resolved.error().message, resolved.error().retry_after_ms);
+    degraded.push_back({"resolve", resolved.error().message});
+    log::warn("pipeline", "incident not resolved; continuing with the webhook's data", lc,
+              {{"error", resolved.error().message}});
+  } else if (resolved->threat) {
+    threat = resolved->threat;
+    events.push_back(context_event_from_threat(*threat));
+  }
+
+  // 2-3. Plan and fetch the context, concurrently, within each upstream's limits.
+  ContextPlan plan = plan_context(incident, config_.context);
+  ContextFetcher fetcher({services_.dataset, services_.deep_visibility, services_.threats});
+  ContextResult context =
+      co_await fetcher.fetch(plan, deadline_after(std::chrono::milliseconds(config_.context.deadline_ms)), trace);
+  enrichment_audit::queries(audit, context);
+  if (context.retry_after_ms && context.event_count() == 0) {
+    co_return JobOutcome::retry("context: every source asked to come back later", context.retry_after_ms);
+  }
+  std::vector<std::string> queries_run;
+  for (const auto& q : context.queries) {
+    if (q.status != ContextQueryStatus::skipped) queries_run.push_back(q.query);
+    if (q.status == ContextQueryStatus::failed) degraded.push_back({q.template_name, q.error});
+  }
+  for (auto& e : context.all_events()) events.push_back(std::move(e));
+
+  // 4. Pack: dedupe, rank, fit the token budget; every IOC and rule hit stays.
+  PackedEvidence packed = pack_evidence(incident, std::move(events), *services_.analyzer, config_.evidence, degraded,
+                                        queries_run);
+
+  // 5-6. Redact into the job's vault, then analyze (the stage checks the prompt for leaks first).
+  privacy::Vault vault;
+  analysis::EvidencePack safe_pack = redact_evidence(packed.pack, *services_.redactor, vault);
+  enrichment_audit::record(audit, audit::kind::redaction,
+                           {{"placeholders", vault.raw_values().size()}, {"items", safe_pack.items.size()}});
+  AnalyzeOutcome analyzed = co_await services_.analyze->run(safe_pack, vault, trace);
+  enrichment_audit::analysis(audit, analyzed);
+
+  // 7. Restore the placeholders inside the trust boundary.
+  json restored = analyzed.output;
+  vault.restore(restored);
+  analysis::AnalysisOutput output;
+  try {
+    output = restored.get<analysis::AnalysisOutput>();
+  } catch (const std::exception& e) {
+    // A restored value broke a bound the validator enforced on the placeholder form; keep the
+    // placeholders rather than lose the analysis.
+    log::warn("pipeline", "restored analysis rejected; keeping placeholders", lc, {{"error", e.what()}});
+    output = analyzed.output;
+  }
+
+  // 8. Govern: what may be written, what needs a human.
+  TargetState target = target_of(incident, threat);
+  GovernanceDecision decision = decide(output, target, config_.governance);
+  std::vector<ApprovalRecord> approvals;
+  std::string approval_error;
+  auto govern = [&] {
+    audit_governance(services_.audit, key, trace->trace_id, decision);
+    ApprovalContext ctx{key, trace->trace_id, output.confidence, output.evidence_ids,
+                        static_cast<std::int64_t>(config_.governance.approval_ttl_minutes) * 60'000};
+    auto held = request_approvals(decision, target, ctx, *services_.approvals, services_.audit);
+    if (held) approvals = std::move(*held);
+    else approval_error = held.error().message;
+  };
+  if (services_.run_blocking) co_await services_.run_blocking(govern);
+  else govern();
+  if (!approval_error.empty()) co_return JobOutcome::retry("approvals: " + approval_error);
+
+  // 9. Deliver what the mode allows, once per job whatever happens to the process.
+  DeliveryReport delivered;
+  if (decision.deliver_note || decision.deliver_tags) {
+    NoteInput note;
+    note.job_id = key;
+    note.heading = decision.note_heading;
+    note.incident = incident;
+    note.output = output;
+    note.pack = packed.pack;
+    note.timeline_lines = lines_of(render_timeline_text(packed.timeline));
+    note.process_tree = render_process_tree_text(packed.tree);
+    note.queries_run = queries_run;
+    note.degraded_sources = degraded;
+    for (const auto& a : decision.actions) {
+      if (a.disposition == ActionDisposition::needs_approval) note.actions_needing_approval.push_back(a.action);
+    }
+    if (!analyzed.attempts.empty()) {
+      note.provider = analyzed.attempts.back().provider;
+      note.model = analyzed.attempts.back().model;
+    } else {
+      note.provider = analyzed.produced_by;
+    }
+    note.prompt_template_id = analyzed.produced_by == "builtin" ? "builtin" : analyzed.attempts.back().prompt_id;
+    auto text = render_case_note(note, config_.note);
+    if (!text) co_return JobOutcome::fail("note: " + text.error().message);
+
+    DeliveryPlan plan_out;
+    plan_out.job_id = key;
+    plan_out.trace = trace;
+    plan_out.incident = incident;
+    plan_out.note_text = std::move(*text);
+    plan_out.tags = render_tags(output);
+    if (decision.deliver_note) {
+      if (!target.threat_id.empty()) plan_out.note_threat_id = target.threat_id;
+      else if (!incident.entities.alert_ids.empty()) plan_out.alert_note_alert_id = incident.entities.alert_ids.front();
+    }
+    if (decision.deliver_tags && !target.threat_id.empty()) plan_out.tags_threat_id = target.threat_id;
+    if (config_.send_ai_events && services_.ai_events != nullptr) {
+      plan_out.events = build_ai_events({key, incident, output, packed.pack, plan_out.tags});
+      plan_out.send_events = true;
+    }
+    Deliverer deliverer(*services_.ledger, services_.run_blocking);
+    delivered = co_await deliverer.deliver(std::move(plan_out),
+                                           {services_.threats, services_.uam_alerts, services_.ai_events});
+    enrichment_audit::delivery(audit, delivered);
+  }
+
+  json governance = json::array();
+  for (const auto& a : decision.actions) governance.push_back(to_json(a));
+  json approval_ids = json::array();
+  for (const auto& a : approvals) approval_ids.push_back(a.id);
+  json result = {
+      {"job", key},
+      {"incident", {{"source", incident.source}, {"kind", incident.kind}, {"external_id", incident.external_id},
+                    {"title", incident.title}}},
+      {"mode", to_string(decision.mode)},
+      {"produced_by", analyzed.produced_by},
+      {"fallback", analyzed.fallback},
+      {"fallback_reason", analyzed.fallback_reason},
+      {"analysis", output},
+      {"degraded", !degraded.empty()},
+      {"degraded_sources", json::array()},
+      {"governance", governance},
+      {"approvals", approval_ids},
+      {"delivery", delivery_json(delivered)},
+      {"stats",
+       {{"events_in", packed.stats.events_in}, {"evidence_items", packed.stats.kept},
+        {"evidence_tokens", packed.stats.tokens}, {"iocs_total", packed.stats.iocs_total},
+        {"iocs_kept", packed.stats.iocs_kept}}}};
+  for (const auto& d : degraded) result["degraded_sources"].push_back({{"name", d.name}, {"reason", d.reason}});
+  result["llm_attempts"] = json::array();
+  for (const auto& a : analyzed.attempts) {
+    result["llm_attempts"].push_back({{"provider", a.provider}, {"model", a.model}, {"outcome", to_string(a.outcome)},
+                                      {"repair", a.repair}, {"input_tokens", a.input_tokens},
+                                      {"output_tokens", a.output_tokens}, {"errors", a.errors}});
+  }
+
+  if (auto retry = retry_for(delivered)) co_return *retry;
+  co_return JobOutcome::done(result.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+}  // namespace triagent
