@@ -209,7 +209,10 @@ std::int64_t int_field(const nlohmann::json& object, const char* key) {
 boost::asio::awaitable<Result<LlmHttpAnswer>> send_llm_call(const Upstream& upstream, const LlmProviderConfig& config,
                                                             LlmHttpCall call, const LlmRequest& request) {
   CallOptions options;
-  options.deadline = request.deadline.value_or(deadline_after(milliseconds(config.request_timeout_ms)));
+  // The provider's own timeout always applies; the caller's deadline can only shorten it (a chain
+  // hands each provider what is left of the caller's budget).
+  options.deadline = deadline_after(milliseconds(config.request_timeout_ms));
+  if (request.deadline && *request.deadline < options.deadline) options.deadline = *request.deadline;
   options.trace = request.trace;
   options.estimated_tokens = call.estimated_tokens;
   options.used_tokens = token_feedback(upstream.policy, std::move(call.used_tokens), std::move(call.remaining_tokens_header));

@@ -115,13 +115,19 @@ Result<std::unique_ptr<PipelineAssembly>> PipelineAssembly::build(const Config& 
     p->uam_alerts = std::make_unique<SingularityAlertsGraphql>(*s1, up);
     p->star_alerts = std::make_unique<SingularityStarAlerts>(*s1, up);
     p->agents = std::make_unique<SingularityAgents>(*s1, up);
-    p->deep_visibility = std::make_unique<DeepVisibility>(*s1, up);
+    // Deep Visibility has its own limits and failures: a struggling DV must not open the breaker
+    // that notes and verdicts go through.
+    p->deep_visibility = std::make_unique<DeepVisibility>(*s1, p->upstream(cfg, "deep_visibility", s1->base_url));
     secrets.push_back(s1->api_token.reveal());
   }
   if (const auto& ds = cfg.connectors.dataset) {
     Upstream up = p->upstream(cfg, "dataset", ds->base_url);
     if (!ds->read_key.empty()) p->dataset = std::make_unique<DataSetClient>(*ds, up);
-    if (!ds->write_key.empty()) p->ai_events = std::make_unique<DataSetEventWriter>(*ds, up, SystemClock::instance());
+    // Ingestion is a separate service from queries (often another host): its own policy.
+    if (!ds->write_key.empty()) {
+      p->ai_events = std::make_unique<DataSetEventWriter>(*ds, p->upstream(cfg, "dataset_ingest", ds->base_url),
+                                                          SystemClock::instance());
+    }
     secrets.push_back(ds->read_key.reveal());
     secrets.push_back(ds->write_key.reveal());
   }

@@ -22,13 +22,13 @@ constexpr const char* kThreatId = "2287651234567890101";
 
 class PipelineEndToEnd : public ::testing::Test {
  protected:
-  void start(const std::string& mode) {
+  void start(const std::string& mode, const std::string& s1_token = kSimS1Token, int llm_timeout_ms = 30'000) {
     TestConfig config;
     config.with("mode", mode);
     config.extra_yaml = "connectors:\n"
                         "  singularity:\n"
                         "    base_url: " + sim_.base_url() + "\n"
-                        "    api_token: " + std::string(kSimS1Token) + "\n"
+                        "    api_token: " + s1_token + "\n"
                         "    deep_visibility: {poll_interval_ms: 100, status_requests_per_second: 50}\n"
                         "  dataset:\n"
                         "    base_url: " + sim_.base_url() + "\n"
@@ -42,8 +42,11 @@ class PipelineEndToEnd : public ::testing::Test {
                         "      base_url: " + sim_.base_url() + "\n"
                         "      model: sim-analyst-1\n"
                         "      api_key: " + std::string(kSimLlmKey) + "\n"
+                        "      request_timeout_ms: " + std::to_string(llm_timeout_ms) + "\n"
                         "upstreams:\n"
                         "  singularity: {retry: {base_delay_ms: 10}}\n"
+                        "  deep_visibility: {retry: {base_delay_ms: 10}}\n"
+                        "  dataset: {retry: {base_delay_ms: 10}}\n"
                         "  sim-openai: {retry: {base_delay_ms: 10}}\n";
     daemon_ = std::make_unique<DaemonProcess>(config, dir_.path());
   }
@@ -65,6 +68,23 @@ class PipelineEndToEnd : public ::testing::Test {
   json sim(const std::string& target) {
     HttpTestClient c("127.0.0.1", sim_.port());
     return c.request("GET", target).json();
+  }
+  void sim_post(const std::string& target, const json& body) {
+    HttpTestClient c("127.0.0.1", sim_.port());
+    auto r = c.request("POST", target, body.dump(), {{"Content-Type", "application/json"}});
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+  std::string our_note(const std::string& job) {
+    const json notes = sim("/_sim/notes");  // a named copy: the loop must not iterate a temporary's member
+    for (const auto& n : notes["threat_notes"]) {
+      std::string text = n.value("text", "");
+      if (text.find("[triagent:" + job + "]") != std::string::npos) return text;
+    }
+    return "";
+  }
+  bool nothing_acted() {
+    return sim("/_sim/actions")["actions"].empty() && sim("/_sim/verdicts")["verdicts"].empty() &&
+           sim("/_sim/statuses")["statuses"].empty();
   }
 
   int audit_verify_exit() {
@@ -121,6 +141,91 @@ TEST_F(PipelineEndToEnd, ShadowModeWritesNothingBack) {
   EXPECT_TRUE(sim("/_sim/notes")["threat_notes"].empty());
   EXPECT_TRUE(sim("/_sim/addEvents").dump().find("triagent_job_id") == std::string::npos);
   EXPECT_EQ(audit_verify_exit(), 0);
+}
+
+// ---------------------------------------------------------------- the fault matrix
+// Every job ends delivered, degraded or dead-lettered with its reason; no unapproved action runs.
+
+TEST_F(PipelineEndToEnd, InvalidJsonTwiceFallsBackToTheBuiltinAnalyst) {
+  start("assist");
+  sim_post("/_sim/llm/mode", {{"mode", "invalid_json"}, {"count", 2}});
+  json job = run_threat_job();
+  ASSERT_EQ(job["state"], "done") << job.dump();
+  EXPECT_EQ(job["result"]["produced_by"], "builtin");
+  EXPECT_TRUE(job["result"]["fallback"].get<bool>());
+  EXPECT_EQ(job["result"]["llm_attempts"].size(), 2u);
+  EXPECT_FALSE(our_note(job["result"]["job"]).empty());
+  EXPECT_EQ(audit_verify_exit(), 0);
+}
+
+TEST_F(PipelineEndToEnd, AnInjectedAnswerInAutoModeRunsNoAction) {
+  start("auto");
+  sim_post("/_sim/llm/mode", {{"mode", "injected"}, {"count", 2}});
+  json job = run_threat_job();
+  ASSERT_EQ(job["state"], "done") << job.dump();
+  EXPECT_TRUE(nothing_acted()) << sim("/_sim/actions").dump();
+  for (const auto& a : job["result"]["governance"]) EXPECT_NE(a["disposition"], "execute") << a.dump();
+}
+
+TEST_F(PipelineEndToEnd, SchemaViolationsAreRepairedOrReplaced) {
+  start("assist");
+  sim_post("/_sim/llm/mode", {{"mode", "schema_violation"}, {"count", 1}});
+  json job = run_threat_job();
+  ASSERT_EQ(job["state"], "done") << job.dump();
+  const json& attempts = job["result"]["llm_attempts"];
+  ASSERT_EQ(attempts.size(), 2u) << attempts.dump();
+  EXPECT_EQ(attempts[0]["outcome"], "rejected");
+  EXPECT_EQ(attempts[1]["outcome"], "accepted");
+  EXPECT_EQ(job["result"]["produced_by"], "llm:sim-openai");
+}
+
+TEST_F(PipelineEndToEnd, AnLlmThatTimesOutIsReplacedByTheBuiltinAnalyst) {
+  start("assist", kSimS1Token, 1'000);
+  sim_post("/_sim/faults", {{"faults", json::array({{{"route", "POST /v1/chat/completions"}, {"latency_ms", 5'000}}})}});
+  json job = run_threat_job();
+  ASSERT_EQ(job["state"], "done") << job.dump();
+  EXPECT_EQ(job["result"]["produced_by"], "builtin");
+  EXPECT_FALSE(our_note(job["result"]["job"]).empty());
+}
+
+TEST_F(PipelineEndToEnd, ARateLimitedLlmIsWaitedFor) {
+  start("assist");
+  sim_post("/_sim/faults", {{"faults", json::array({{{"route", "POST /v1/chat/completions"}, {"status", 429},
+                                                      {"retry_after", 1}, {"count", 1}}})}});
+  json job = run_threat_job();
+  ASSERT_EQ(job["state"], "done") << job.dump();
+  EXPECT_EQ(job["result"]["produced_by"], "llm:sim-openai");
+}
+
+TEST_F(PipelineEndToEnd, ABrokenDeepVisibilityDegradesTheNoteAndSaysSo) {
+  start("assist");
+  sim_post("/_sim/faults", {{"faults", json::array({{{"route", "/web/api/v2.1/dv/"}, {"status", 500}}})}});
+  json job = run_threat_job();
+  ASSERT_EQ(job["state"], "done") << job.dump();
+  EXPECT_TRUE(job["result"]["degraded"].get<bool>());
+  std::string note = our_note(job["result"]["job"]);
+  EXPECT_NE(note.find("Degraded"), std::string::npos) << note;
+}
+
+TEST_F(PipelineEndToEnd, DataSetServerErrorsDegradeButDoNotStopTheJob) {
+  start("assist");
+  sim_post("/_sim/faults", {{"faults", json::array({{{"route", "POST /api/query"}, {"status", 503}},
+                                                     {{"route", "POST /api/powerQuery"}, {"status", 503}}})}});
+  json job = run_threat_job();
+  ASSERT_EQ(job["state"], "done") << job.dump();
+  EXPECT_TRUE(job["result"]["degraded"].get<bool>());
+  EXPECT_FALSE(our_note(job["result"]["job"]).empty());
+}
+
+TEST_F(PipelineEndToEnd, AWrongSingularityTokenEndsTheJobWithItsReason) {
+  start("assist", "wrong-token-0123456789abcdef");
+  json job = run_threat_job();
+  ASSERT_EQ(job["state"], "done") << job.dump();
+  EXPECT_TRUE(job["result"]["degraded"].get<bool>());
+  bool note_failed = false;
+  for (const auto& d : job["result"]["delivery"]) note_failed |= d["step"] == "note" && d["outcome"] == "failed";
+  EXPECT_TRUE(note_failed) << job["result"]["delivery"].dump();
+  EXPECT_TRUE(nothing_acted());
 }
 
 }  // namespace
