@@ -118,6 +118,9 @@ asio::awaitable<JobOutcome> EnrichmentRunner::run(LeasedJob job) {
     threat = resolved->threat;
     events.push_back(context_event_from_threat(*threat));
   }
+  // A payload with content of its own (DataSet alerts, generic senders) is evidence too; an
+  // id-only notification that was resolved says nothing the threat does not.
+  if (!threat) events.push_back(context_event_from_incident(incident));
 
   // 2-3. Plan and fetch the context, concurrently, within each upstream's limits.
   ContextPlan plan = plan_context(incident, config_.context);

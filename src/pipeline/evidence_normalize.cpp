@@ -380,4 +380,38 @@ ContextEvent context_event_from_threat_note(const ThreatNote& note, std::string_
   return ev;
 }
 
+ContextEvent context_event_from_incident(const Incident& incident) {
+  ContextEvent ev;
+  ev.source = "webhook";
+  ev.query_name = incident.source + " webhook";
+  ev.time_ms = incident.time_ms;
+  if (!incident.entities.hosts.empty()) ev.host = bounded(incident.entities.hosts.front());
+  if (!incident.entities.users.empty()) ev.user = bounded(incident.entities.users.front());
+  ev.summary = bounded(incident.title.empty() ? incident.source + " " + incident.kind + " " + incident.external_id
+                                              : incident.title);
+  auto scalar_text = [](const Json& v) -> std::string {
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_number() || v.is_boolean()) return v.dump();
+    return "";
+  };
+  if (incident.raw.is_object()) {
+    for (const auto& [key, value] : incident.raw.items()) {
+      if (value.is_object()) {
+        for (const auto& [inner, v] : value.items()) add_field(ev, key + "." + inner, scalar_text(v));
+      } else {
+        add_field(ev, key, scalar_text(value));
+      }
+    }
+  }
+  const std::pair<const char*, const std::vector<std::string>*> entities[] = {
+      {"ip", &incident.entities.ips},          {"hash", &incident.entities.hashes},
+      {"process", &incident.entities.processes}, {"file", &incident.entities.files},
+      {"domain", &incident.entities.domains}};
+  for (const auto& [name, values] : entities) {
+    for (const auto& v : *values) add_field(ev, name, v);
+  }
+  ev.raw = incident.raw;
+  return ev;
+}
+
 }  // namespace triagent

@@ -58,6 +58,7 @@ TEST_F(IntakeTest, BearerWebhookIsQueuedAndProcessed) {
   EXPECT_EQ(j["result"]["incident"]["external_id"], "evt-1");
   EXPECT_EQ(j["result"]["produced_by"], "builtin");
   EXPECT_EQ(j["result"]["mode"], "shadow");
+  EXPECT_EQ(j["result"]["stats"]["evidence_items"], 1);  // the alert itself
   EXPECT_EQ(j["attempts"], 1);
   EXPECT_EQ(j["trace_id"].get<std::string>().size(), 32u);
 }

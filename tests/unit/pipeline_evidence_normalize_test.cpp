@@ -1,6 +1,8 @@
 // The converters from connector results to ContextEvent, on the recorded API samples.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "pipeline_evidence_test_support.hpp"
 #include "support/scripted_http_client.hpp"
 #include "triagent/core/json_safety.hpp"
@@ -137,6 +139,34 @@ TEST(EvidenceNormalize, ThreatNoteAndBoundedValues) {
   EXPECT_EQ(ev.source, "threat_notes");
   EXPECT_EQ(ev.summary, "note by analyst@example.com: Confirmed with the user");
   EXPECT_LE(field(ev, "text").size(), kContextEventMaxValueBytes);
+}
+
+}  // namespace
+}  // namespace triagent
+
+namespace triagent {
+namespace {
+
+TEST(EvidenceNormalizeWebhook, TheAlertItselfBecomesEvidence) {
+  Incident inc;
+  inc.source = "dataset";
+  inc.kind = "dataset_alert";
+  inc.external_id = "a-1";
+  inc.title = "Failed logons from 203.0.113.9";
+  inc.time_ms = 1'763'474'512'604;
+  inc.entities.hosts = {"WS-7"};
+  inc.entities.ips = {"203.0.113.9"};
+  inc.raw = {{"title", "Failed logons from 203.0.113.9"}, {"count", 42}, {"alert", {{"query", "action='logon'"}}}};
+  ContextEvent ev = context_event_from_incident(inc);
+  EXPECT_EQ(ev.source, "webhook");
+  EXPECT_EQ(ev.host, "WS-7");
+  EXPECT_EQ(ev.summary, "Failed logons from 203.0.113.9");
+  auto has = [&](const std::string& name, const std::string& value) {
+    return std::find(ev.fields.begin(), ev.fields.end(), std::make_pair(name, value)) != ev.fields.end();
+  };
+  EXPECT_TRUE(has("count", "42"));
+  EXPECT_TRUE(has("alert.query", "action='logon'"));
+  EXPECT_TRUE(has("ip", "203.0.113.9"));
 }
 
 }  // namespace

@@ -21,6 +21,7 @@
 #include "triagent/connectors/dataset_query_types.hpp"
 #include "triagent/connectors/deep_visibility.hpp"
 #include "triagent/connectors/singularity_threats.hpp"
+#include "triagent/core/incident.hpp"
 #include "triagent/pipeline/context_event.hpp"
 
 namespace triagent {
@@ -49,6 +50,11 @@ std::vector<ContextEvent> context_events_from_dataset_table(const DataSetTable& 
 // source "threat": the threat itself, with its hashes, path, command line, classification and
 // its indicators as "rule" fields ("s1: Office application spawned a PowerShell process").
 ContextEvent context_event_from_threat(const Threat& threat);
+
+// source "webhook": the alert as it arrived (a DataSet alert or a generic sender carries its own
+// context). Summary the title; fields the payload's scalar values, flattened one level deep
+// ("alert.query"), then the entities the normalizer found.
+ContextEvent context_event_from_incident(const Incident& incident);
 
 // source "threat_notes": an analyst's note on the threat.
 ContextEvent context_event_from_threat_note(const ThreatNote& note, std::string_view host = {});
