@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+# The browser test of the review UI must run in CI, never skip silently.
+export TRIAGENT_REQUIRE_UI_TEST="${TRIAGENT_REQUIRE_UI_TEST:-1}"
 presets=("$@")
 [ ${#presets[@]} -gt 0 ] || presets=(release asan)
 jobs="$(nproc)"

@@ -6,6 +6,10 @@
 
 #include "cli/arguments.hpp"
 #include "cli/audit_command.hpp"
+#include "cli/replay_command.hpp"
+#include "daemon/audit_section.hpp"
+#include "triagent/hunt/hunt_command.hpp"
+#include "triagent/hunt/hunt_runtime.hpp"
 #include "cli/version_command.hpp"
 #include "daemon/daemon.hpp"
 #include "triagent/config/loader.hpp"
@@ -26,6 +30,9 @@ commands:
   check-config [--config FILE]                validate a config and print it with secrets redacted
   version                                     print versions of triagent and its libraries
   audit verify [--config FILE] [--dir DIR]    check the audit trail's hash chain (exit 65 if broken)
+  replay --config FILE [--mode M] INPUT.jsonl run recorded webhooks through the pipeline (shadow mode
+                                              unless --mode assist|auto) and print a summary table
+  hunt --config FILE [--dry-run] "question"  translate a question into a validated PowerQuery and run it
   classify [FILE|-]                           enrich log lines with log type, IOCs, ATT&CK, severity
   redact [FILE|-] [--show-vault]              replace PII and secrets with placeholders
   eval --task logtype|ioc|pii|attack --data FILE.jsonl
@@ -71,6 +78,14 @@ int check_config(const std::vector<std::string>& raw) {
     std::cerr << "triagent: configuration error: " << cfg.error().message << "\n";
     return kExitConfig;
   }
+  // The sections whose schema belongs to other modules are checked by those modules.
+  auto hunt_cfg = triagent::hunt::hunt_config_of(*cfg);
+  auto ship_cfg = triagent::audit_shipping_config_of(*cfg);
+  for (const triagent::Error* e : {hunt_cfg ? nullptr : &hunt_cfg.error(), ship_cfg ? nullptr : &ship_cfg.error()}) {
+    if (e == nullptr) continue;
+    std::cerr << "triagent: configuration error: " << e->message << "\n";
+    return kExitConfig;
+  }
   std::cout << triagent::describe_config(*cfg);
   std::cerr << "triagent: " << cfg->source_name << " is valid\n";
   return 0;
@@ -90,6 +105,8 @@ int main(int argc, char** argv) {
     if (command == "serve") return serve(rest);
     if (command == "check-config" || command == "--validate") return check_config(rest);
     if (command == "audit") return triagent::cli::audit_command(rest, std::cout, std::cerr);
+    if (command == "replay") return triagent::cli::replay_command(rest, std::cout, std::cerr);
+    if (command == "hunt") return triagent::hunt::run_hunt_command(rest, std::cout, std::cerr);
     if (command == "version" || command == "--version") {
       triagent::cli::print_version(std::cout);
       return 0;

@@ -1,6 +1,7 @@
 #include "triagent/analysis/prompt_evidence.hpp"
 
 #include <array>
+#include <map>
 
 #include "analysis_output_text.hpp"
 #include "triagent/analysis/text_util.hpp"
@@ -94,11 +95,13 @@ std::string neutralize_untrusted(std::string_view text) {
   return out;
 }
 
-std::string render_evidence_item(const EvidenceItem& item, std::size_t max_raw_bytes) {
+namespace {
+
+std::string render_item(const EvidenceItem& item, std::size_t max_raw_bytes, const EvidenceDefaults* defaults) {
   std::string out = "<evidence id=\"" + attribute(item.id) + "\" source=\"" + to_string(item.source) + "\" time=\"" +
                     (item.time_ms > 0 ? format_rfc3339_ms(item.time_ms) : std::string("unknown")) + "\">\n";
-  line(out, "host", item.host);
-  line(out, "user", item.user);
+  if (defaults == nullptr || item.host != defaults->host) line(out, "host", item.host);
+  if (defaults == nullptr || item.user != defaults->user) line(out, "user", item.user);
   line(out, "summary", item.summary);
   if (!item.rule_ids.empty()) {
     std::string rules;
@@ -134,6 +137,35 @@ std::string render_evidence_item(const EvidenceItem& item, std::size_t max_raw_b
   }
   out.append("</evidence>");
   return out;
+}
+
+// The value most items carry (ties: the first seen); "" when no item has one.
+template <typename Field>
+std::string most_common(const EvidencePack& pack, Field field) {
+  std::map<std::string, int> counts;
+  std::string best;
+  int best_count = 0;
+  for (const auto& item : pack.items) {
+    const std::string& v = item.*field;
+    if (v.empty()) continue;
+    int n = ++counts[v];
+    if (n > best_count) best = v, best_count = n;
+  }
+  return best;
+}
+
+}  // namespace
+
+std::string render_evidence_item(const EvidenceItem& item, std::size_t max_raw_bytes) {
+  return render_item(item, max_raw_bytes, nullptr);
+}
+
+std::string render_evidence_item(const EvidenceItem& item, const EvidenceDefaults& defaults) {
+  return render_item(item, 0, &defaults);
+}
+
+EvidenceDefaults common_host_and_user(const EvidencePack& pack) {
+  return {most_common(pack, &EvidenceItem::host), most_common(pack, &EvidenceItem::user)};
 }
 
 }  // namespace triagent::analysis

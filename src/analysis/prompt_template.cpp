@@ -121,6 +121,12 @@ std::string bullet_list(const std::vector<std::string>& lines) {
 }
 
 std::string evidence_ids(const EvidencePack& pack) {
+  // The packer numbers items ev-1..ev-N; a range says the same as the list in far fewer tokens.
+  bool numbered = pack.items.size() > 3;
+  for (std::size_t i = 0; numbered && i < pack.items.size(); ++i) {
+    numbered = pack.items[i].id == "ev-" + std::to_string(i + 1);
+  }
+  if (numbered) return "ev-1 to ev-" + std::to_string(pack.items.size()) + " (every id in that range)";
   std::vector<std::string> ids;
   for (const auto& item : pack.items) ids.push_back(item.id);
   return neutralize_untrusted(joined(ids, ", ", "(none)"));
@@ -182,10 +188,13 @@ Result<PromptTemplate> PromptTemplate::load(const std::string& directory, std::s
 RenderedPrompt PromptTemplate::render(const EvidencePack& pack, const ActionPolicy& policy) const {
   std::string incident = "title: " + neutralize_untrusted(pack.title) + "\nkind: " + neutralize_untrusted(pack.kind) +
                          "\nseverity: " + to_string(pack.severity);
+  const EvidenceDefaults usual = common_host_and_user(pack);
+  if (!usual.host.empty()) incident += "\nhost (of every item that names no other): " + neutralize_untrusted(usual.host);
+  if (!usual.user.empty()) incident += "\nuser (of every item that names no other): " + neutralize_untrusted(usual.user);
   std::string evidence;
   for (const auto& item : pack.items) {
     if (!evidence.empty()) evidence.push_back('\n');
-    evidence.append(render_evidence_item(item));
+    evidence.append(render_evidence_item(item, usual));
   }
   std::vector<std::string> degraded;
   for (const auto& d : pack.degraded_sources) degraded.push_back(d.name + ": " + d.reason);

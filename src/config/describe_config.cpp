@@ -95,6 +95,15 @@ std::string describe_config(const Config& cfg) {
   out << YAML::EndMap;
   out << YAML::Key << "auth" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "admin_token" << YAML::Value << cfg.auth.admin_token.redacted();
+  if (!cfg.auth.tokens.empty()) {
+    // Hashes are not usable as tokens, so they are shown: they identify which token is which.
+    out << YAML::Key << "tokens" << YAML::Value << YAML::BeginSeq;
+    for (const auto& t : cfg.auth.tokens) {
+      out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << t.name << YAML::Key << "role" << YAML::Value
+          << to_string(t.role) << YAML::Key << "sha256" << YAML::Value << t.sha256 << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
   out << YAML::EndMap;
   out << YAML::Key << "webhooks" << YAML::Value;
   emit_webhooks(out, cfg.webhooks);

@@ -61,6 +61,8 @@ class ConfigBuilder {
         {"connectors", outbound(&config_detail::walk_connectors, cfg.connectors)},
         {"llm", outbound(&config_detail::walk_llm, cfg.llm)},
         {"pipeline", section(&ConfigBuilder::pipeline, cfg.pipeline)},
+        {"hunt", module_section("hunt", cfg)},
+        {"audit", module_section("audit", cfg)},
     });
     if (cfg.auth.admin_token.empty()) {
       w_.fail_at_line(auth_line, "auth.admin_token", "required: without it the admin API would be open or unusable");
@@ -68,6 +70,31 @@ class ConfigBuilder {
   }
 
  private:
+  YamlWalker::Handler module_section(const char* name, Config& cfg) const {
+    return [this, name, &cfg](const Node& v, const Path& p) {
+      cfg.module_sections[name] = ModuleSection{YamlWalker::line_of(v), YAML::Dump(interpolated(v, p))};
+    };
+  }
+
+  // The section with ${VAR} and ${file:...} applied to every scalar, as in the rest of the file.
+  YAML::Node interpolated(const Node& node, const std::string& path) const {
+    if (node.IsScalar()) return YAML::Node(w_.string(node, path));
+    if (node.IsSequence()) {
+      YAML::Node out(YAML::NodeType::Sequence);
+      for (std::size_t i = 0; i < node.size(); ++i) out.push_back(interpolated(node[i], path + "[" + std::to_string(i) + "]"));
+      return out;
+    }
+    if (node.IsMap()) {
+      YAML::Node out(YAML::NodeType::Map);
+      for (const auto& entry : node) {
+        const std::string key = entry.first.Scalar();
+        out[key] = interpolated(entry.second, YamlWalker::child_path(path, key));
+      }
+      return out;
+    }
+    return YAML::Node();
+  }
+
   // A handler that converts the value with `convert` and stores it in `target`.
   template <class T>
   YamlWalker::Handler into(T& target, T (YamlWalker::*convert)(const Node&, const Path&) const) const {
@@ -139,7 +166,49 @@ class ConfigBuilder {
   }
 
   void auth(const Node& node, const Path& path, AuthConfig& a) const {
-    w_.fields(node, path, {{"admin_token", into(a.admin_token, &YamlWalker::secret)}});
+    w_.fields(node, path, {
+        {"admin_token", into(a.admin_token, &YamlWalker::secret)},
+        {"tokens", [&](const Node& v, const Path& p) { a.tokens = tokens(v, p); }},
+    });
+  }
+
+  // auth.tokens: [{name, role, sha256}]; names are unique (they are the actor of every decision).
+  std::vector<TokenGrant> tokens(const Node& node, const Path& path) const {
+    if (!node.IsSequence()) w_.fail(node, path, "expected a list of {name, role, sha256}");
+    std::vector<TokenGrant> out;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      const Path p = path + "[" + std::to_string(i) + "]";
+      const Node item = node[i];
+      TokenGrant g;
+      bool has_role = false;
+      w_.fields(item, p, {
+          {"name", [&](const Node& v, const Path& k) {
+             g.name = w_.non_empty_string(v, k);
+             if (g.name.size() > 64) w_.fail(v, k, "at most 64 characters");
+             if (g.name == "admin") w_.fail(v, k, "'admin' is the name of auth.admin_token; choose another");
+             for (const auto& earlier : out) {
+               if (earlier.name == g.name) w_.fail(v, k, "duplicate token name '" + g.name + "'");
+             }
+           }},
+          {"role", [&](const Node& v, const Path& k) {
+             g.role = *parse_role(w_.one_of(v, k, {"viewer", "approver", "admin"}));
+             has_role = true;
+           }},
+          {"sha256", [&](const Node& v, const Path& k) {
+             std::string hex = w_.string(v, k);
+             if (!is_sha256_hex(hex)) {
+               w_.fail(v, k, "expected 64 hex digits (printf %s \"$TOKEN\" | sha256sum), not the token itself");
+             }
+             for (char& c : hex) c = static_cast<char>(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
+             g.sha256 = std::move(hex);
+           }},
+      });
+      if (g.name.empty()) w_.fail(item, YamlWalker::child_path(p, "name"), "required");
+      if (!has_role) w_.fail(item, YamlWalker::child_path(p, "role"), "required (viewer, approver or admin)");
+      if (g.sha256.empty()) w_.fail(item, YamlWalker::child_path(p, "sha256"), "required");
+      out.push_back(std::move(g));
+    }
+    return out;
   }
 
   void webhooks(const Node& node, const Path& path, WebhooksConfig& wh) const {

@@ -77,6 +77,7 @@ asio::awaitable<Result<HttpResponse>> call_loop(const Upstream& up, HttpRequest 
     Deadline attempt_deadline = std::min(options.deadline, steady_clock::now() + up.attempt_timeout);
     HttpResult result =
         co_await async_send(*up.client, std::move(attempt_request), attempt_deadline, asio::use_awaitable);
+    up.policy->observe_attempt(result ? result->status : 0);
 
     std::optional<double> used;
     if (result && options.used_tokens) used = options.used_tokens(*result);

@@ -9,8 +9,11 @@
 #include <ostream>
 #include <thread>
 
+#include "daemon/hunt_surface.hpp"
+#include "daemon/operator_surface.hpp"
 #include "daemon/pipeline_assembly.hpp"
 #include "triagent/ingress/routes.hpp"
+#include "triagent/ingress/ui_routes.hpp"
 #include "triagent/net/http_server.hpp"
 #include "triagent/observability/log.hpp"
 #include "triagent/pipeline/worker_pool.hpp"
@@ -23,6 +26,7 @@ namespace net = boost::asio;
 namespace {
 
 constexpr int kExitUnavailable = 69;  // sysexits EX_UNAVAILABLE
+constexpr int kExitConfig = 78;       // sysexits EX_CONFIG
 constexpr auto kHttpDrainDeadline = std::chrono::seconds(5);
 
 std::string lease_owner_prefix() {
@@ -84,13 +88,32 @@ int run_daemon(const Config& cfg, std::ostream& out) {
   JobQueue& jobs = **queue;
 
   net::io_context ioc(cfg.server.threads);
-  auto pipeline = PipelineAssembly::build(cfg, ioc);
+  // Outlives everything that holds its handles (the pipeline, the routes, the operator surface).
+  metrics::Registry registry;
+  // The pipeline's stage durations and LLM usage.
+  PipelineMetrics pipeline_metrics(registry);
+  auto pipeline = PipelineAssembly::build(cfg, ioc, &pipeline_metrics);
   if (!pipeline) {
     log::error("daemon", "cannot build the pipeline", {}, {{"error", pipeline.error().message}});
     jobs.close();
     return kExitUnavailable;
   }
   WorkerPool workers(ioc, jobs, (*pipeline)->runner(), cfg.workers, lease_owner_prefix());
+  // Before the workers start: it installs the upstream policies' metrics observers.
+  auto surface = OperatorSurface::build(cfg, registry, jobs, **pipeline, workers);
+  if (!surface) {
+    log::error("daemon", "cannot build the operator surface", {}, {{"error", surface.error().message}});
+    jobs.close();
+    return kExitUnavailable;
+  }
+  OperatorSurface& operators = **surface;
+  auto hunt_surface = HuntSurface::build(cfg, ioc, operators.access(), (*pipeline)->audit_log(), jobs);
+  if (!hunt_surface) {
+    log::error("daemon", "cannot build the hunting copilot", {}, {{"error", hunt_surface.error().message}});
+    jobs.close();
+    return kExitConfig;
+  }
+  HuntSurface& hunts = **hunt_surface;
   IngressStats ingress_stats;
   Shutdown* shutdown_ptr = nullptr;
 
@@ -101,20 +124,26 @@ int run_daemon(const Config& cfg, std::ostream& out) {
   webhooks->clock = &SystemClock::instance();
   webhooks->sources = build_webhook_sources(cfg);
   webhooks->stats = &ingress_stats;
+  webhooks->counters = operators.webhook_counters(webhooks->sources);
   webhooks->on_new_job = [&workers] { workers.notify(); };
   register_webhook_routes(router, webhooks);
 
   auto admin = std::make_shared<AdminContext>();
   admin->queue = &jobs;
-  admin->admin_token = cfg.auth.admin_token;
+  admin->access = operators.access();
   admin->on_replay = [&workers] { workers.notify(); };
   register_admin_routes(router, admin);
-  (*pipeline)->register_routes(router);
+  (*pipeline)->register_routes(router, operators.access(), &registry);
+  operators.register_routes(router);
+  hunts.register_routes(router);
 
   auto health = std::make_shared<HealthContext>();
   health->queue = &jobs;
   health->draining = [&shutdown_ptr] { return shutdown_ptr != nullptr && shutdown_ptr->draining(); };
+  health->extra_checks = [&operators] { return operators.readiness_checks(); };
+  health->info = [&operators] { return operators.upstream_info(); };
   register_health_routes(router, health);
+  register_ui_routes(router);
 
   auto server = HttpServer::start(ioc, cfg.server, [&router](ServerRequest req, Responder respond) {
     router.dispatch(std::move(req), std::move(respond));
@@ -142,6 +171,7 @@ int run_daemon(const Config& cfg, std::ostream& out) {
   signals.async_wait(on_signal);
 
   workers.start();
+  hunts.start();
   std::string scheme = http.tls() ? "https" : "http";
   std::string host = http.host().find(':') != std::string::npos ? "[" + http.host() + "]" : http.host();
   out << "triagent: listening on " << scheme << "://" << host << ":" << http.port() << " (mode " << cfg.mode
@@ -154,6 +184,7 @@ int run_daemon(const Config& cfg, std::ostream& out) {
   for (int i = 1; i < cfg.server.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& t : threads) t.join();
+  hunts.stop();
   (*pipeline)->close();
   jobs.close();
   log::info("daemon", "stopped");

@@ -1,5 +1,8 @@
 #include "daemon/pipeline_assembly.hpp"
 
+#include "daemon/audit_section.hpp"
+#include "triagent/connectors/dataset_audit_sink.hpp"
+
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -71,6 +74,8 @@ struct PipelineAssembly::Parts {
   std::unique_ptr<audit::AuditLog> audit;
   std::unique_ptr<ApprovalStore> approvals;
   std::unique_ptr<DeliveryLedger> ledger;
+  std::unique_ptr<DataSetAuditSink> audit_sink;
+  std::unique_ptr<audit::AuditShipper> audit_shipper;  // null unless audit.ship.enabled
   asio::thread_pool blocking{2};
   std::unique_ptr<EnrichmentRunner> runner;
   Secret admin_token;
@@ -98,11 +103,13 @@ JobRunner& PipelineAssembly::runner() { return *parts_->runner; }
 
 void PipelineAssembly::close() {
   if (!parts_) return;
+  if (parts_->audit_shipper) parts_->audit_shipper->stop();
   parts_->blocking.join();
   if (parts_->audit) parts_->audit->close();
 }
 
-Result<std::unique_ptr<PipelineAssembly>> PipelineAssembly::build(const Config& cfg, asio::io_context& ioc) {
+Result<std::unique_ptr<PipelineAssembly>> PipelineAssembly::build(const Config& cfg, asio::io_context& ioc,
+                                                                 PipelineMetrics* metrics) {
   auto p = std::make_unique<Parts>();
   p->ioc = &ioc;
   p->admin_token = cfg.auth.admin_token;
@@ -164,6 +171,19 @@ Result<std::unique_ptr<PipelineAssembly>> PipelineAssembly::build(const Config& 
   if (!audit_log) return fail_to_start<std::unique_ptr<PipelineAssembly>>("audit log", audit_log.error());
   p->audit = std::move(*audit_log);
   if (!p->audit->open_warning().empty()) log::warn("daemon", p->audit->open_warning());
+  auto ship = audit_shipping_config_of(cfg);
+  if (!ship) return fail_to_start<std::unique_ptr<PipelineAssembly>>("audit shipping", ship.error());
+  if (ship->enabled) {
+    const auto& ds = *cfg.connectors.dataset;
+    p->audit_sink = std::make_unique<DataSetAuditSink>(ds, p->upstream(cfg, "dataset_ingest", ds.base_url), *ship);
+    audit::AuditShipper::Options o;
+    o.dir = cfg.data_dir + "/audit";
+    o.config = *ship;
+    o.durable_seq = [log = p->audit.get()] { return log->durable_seq(); };
+    o.run_blocking = p->blocking_runner();
+    p->audit_shipper = std::make_unique<audit::AuditShipper>(std::move(o), *p->audit_sink);
+    asio::co_spawn(ioc, p->audit_shipper->run(), asio::detached);
+  }
   const std::string state_db = cfg.data_dir + "/state.db";
   auto approvals = ApprovalStore::open({.path = state_db}, SystemClock::instance());
   if (!approvals) return fail_to_start<std::unique_ptr<PipelineAssembly>>("approval store", approvals.error());
@@ -195,15 +215,34 @@ Result<std::unique_ptr<PipelineAssembly>> PipelineAssembly::build(const Config& 
   services.approvals = p->approvals.get();
   services.ledger = p->ledger.get();
   services.audit = p->audit.get();
+  services.metrics = metrics;
   services.run_blocking = p->blocking_runner();
   p->runner = std::make_unique<EnrichmentRunner>(std::move(services), pipeline_cfg);
   return std::unique_ptr<PipelineAssembly>(new PipelineAssembly(std::move(p)));
 }
 
-void PipelineAssembly::register_routes(Router& router) {
+audit::AuditLog* PipelineAssembly::audit_log() { return parts_->audit.get(); }
+audit::AuditShipper* PipelineAssembly::audit_shipper() { return parts_->audit_shipper.get(); }
+ApprovalStore* PipelineAssembly::approvals() { return parts_->approvals.get(); }
+
+std::vector<std::pair<std::string, UpstreamPolicy*>> PipelineAssembly::upstream_policies() {
+  std::vector<std::pair<std::string, UpstreamPolicy*>> out;
+  for (auto& [name, policy] : parts_->policies) out.emplace_back(name, policy.get());
+  return out;
+}
+
+std::function<void(std::function<void()>)> PipelineAssembly::blocking_poster() {
+  Parts* p = parts_.get();
+  return [p](std::function<void()> fn) { asio::post(p->blocking, std::move(fn)); };
+}
+
+void PipelineAssembly::register_routes(Router& router, std::shared_ptr<const AccessControl> access,
+                                       metrics::Registry* metrics) {
   Parts* p = parts_.get();
   auto ctx = std::make_shared<ApprovalRoutesContext>();
   ctx->store = p->approvals.get();
+  ctx->access = std::move(access);
+  ctx->metrics = metrics;
   ctx->admin_token = p->admin_token;
   ctx->audit = p->audit.get();
   ctx->run_blocking = [p](std::function<void()> fn) { asio::post(p->blocking, std::move(fn)); };

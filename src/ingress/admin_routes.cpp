@@ -1,10 +1,10 @@
 // The admin job API: read a job, list jobs by state (dead letters), replay a job.
-// Every route needs "Authorization: Bearer <admin token>".
+// Reading needs the viewer role, replaying admin (AccessControl: 401 unknown token, 403 too low a role).
 #include <charconv>
 
 #include "ingress/job_json.hpp"
 #include "triagent/ingress/routes.hpp"
-#include "triagent/ingress/webhook_auth.hpp"
+#include "triagent/net/require_role.hpp"
 
 namespace triagent {
 
@@ -29,15 +29,14 @@ ServerResponse error_response(const Error& e) {
   }
 }
 
-// Wraps a handler so it runs only for a caller holding the admin token.
-Handler require_admin(const std::shared_ptr<AdminContext>& ctx, Handler inner) {
-  return [ctx, inner = std::move(inner)](ServerRequest req, Responder respond) {
-    if (!bearer_matches(req.header("authorization"), ctx->admin_token)) {
-      respond(ServerResponse::error(401, "missing or invalid admin token"));
-      return;
-    }
+// Wraps a handler so it runs only for a caller holding at least `needed`.
+Handler guarded(const std::shared_ptr<AdminContext>& ctx, Role needed, Handler inner) {
+  auto access = ctx->access ? ctx->access
+                            : std::make_shared<const AccessControl>(ctx->admin_token, std::vector<TokenGrant>{});
+  return require_role(std::move(access), needed, [inner = std::move(inner)](ServerRequest req, Responder respond,
+                                                                            Principal) {
     inner(std::move(req), std::move(respond));
-  };
+  });
 }
 
 void get_job(const std::shared_ptr<AdminContext>& ctx, ServerRequest req, Responder respond) {
@@ -93,13 +92,13 @@ void replay_job(const std::shared_ptr<AdminContext>& ctx, ServerRequest req, Res
 }  // namespace
 
 void register_admin_routes(Router& router, std::shared_ptr<AdminContext> ctx) {
-  router.add("GET", "/v1/jobs/{id}", require_admin(ctx, [ctx](ServerRequest req, Responder respond) {
+  router.add("GET", "/v1/jobs/{id}", guarded(ctx, Role::viewer, [ctx](ServerRequest req, Responder respond) {
                get_job(ctx, std::move(req), std::move(respond));
              }));
-  router.add("GET", "/v1/jobs", require_admin(ctx, [ctx](ServerRequest req, Responder respond) {
+  router.add("GET", "/v1/jobs", guarded(ctx, Role::viewer, [ctx](ServerRequest req, Responder respond) {
                list_jobs(ctx, std::move(req), std::move(respond));
              }));
-  router.add("POST", "/v1/jobs/{id}/replay", require_admin(ctx, [ctx](ServerRequest req, Responder respond) {
+  router.add("POST", "/v1/jobs/{id}/replay", guarded(ctx, Role::admin, [ctx](ServerRequest req, Responder respond) {
                replay_job(ctx, std::move(req), std::move(respond));
              }));
 }

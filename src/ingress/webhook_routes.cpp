@@ -18,6 +18,10 @@ ServerResponse overloaded_response(const Config& cfg) {
   return r;
 }
 
+void bump(metrics::Counter* counter) {
+  if (counter != nullptr) counter->inc();
+}
+
 void handle_webhook(const std::shared_ptr<WebhookContext>& ctx, ServerRequest req, Responder respond) {
   const std::string source_name = req.params["source"];
   auto it = ctx->sources.find(source_name);
@@ -28,6 +32,9 @@ void handle_webhook(const std::shared_ptr<WebhookContext>& ctx, ServerRequest re
   const WebhookSource& source = it->second;
   IngressStats& stats = *ctx->stats;
   stats.received++;
+  // Handles resolved at start-up: counting costs one atomic add, no label lookup.
+  WebhookCounters counters;
+  if (auto c = ctx->counters.find(source_name); c != ctx->counters.end()) counters = c->second;
   auto trace = TraceContext::parse(req.header("traceparent")).value_or(TraceContext::generate());
   log::LogContext lc{.trace_id = trace.trace_id};
 
@@ -35,6 +42,7 @@ void handle_webhook(const std::shared_ptr<WebhookContext>& ctx, ServerRequest re
                                    req.body, ctx->clock->now_seconds(), ctx->config->webhooks.replay_window_seconds);
   if (!auth) {
     stats.unauthorized++;
+    bump(counters.unauthorized);
     log::warn("ingress", "webhook rejected", lc,
               {{"source", source_name}, {"reason", auth.error().message}, {"remote", req.remote_address}});
     respond(ServerResponse::error(401, auth.error().message));
@@ -42,18 +50,21 @@ void handle_webhook(const std::shared_ptr<WebhookContext>& ctx, ServerRequest re
   }
   if (ctx->queue->approximate_depth() >= ctx->config->queue.max_depth) {
     stats.overloaded++;
+    bump(counters.overloaded);
     respond(overloaded_response(*ctx->config));
     return;
   }
   auto body = parse_untrusted_json(req.body);
   if (!body) {
     stats.invalid++;
+    bump(counters.invalid);
     respond(ServerResponse::error(400, body.error().message));
     return;
   }
   auto incident = source.normalizer->normalize(*body);
   if (!incident) {
     stats.invalid++;
+    bump(counters.invalid);
     respond(ServerResponse::error(400, incident.error().message));
     return;
   }
@@ -64,16 +75,18 @@ void handle_webhook(const std::shared_ptr<WebhookContext>& ctx, ServerRequest re
   job.payload = nlohmann::json(*incident).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   job.traceparent = trace.to_header();
   std::string external_id = incident->external_id;
-  ctx->queue->enqueue(std::move(job), [ctx, respond, source_name, external_id, trace](Result<EnqueueOutcome> r) {
+  ctx->queue->enqueue(std::move(job), [ctx, respond, source_name, external_id, trace, counters](Result<EnqueueOutcome> r) {
     IngressStats& stats = *ctx->stats;
     log::LogContext lc{.trace_id = trace.trace_id};
     if (!r) {
       if (r.error().code == ErrorCode::overloaded) {
         stats.overloaded++;
+        bump(counters.overloaded);
         respond(overloaded_response(*ctx->config));
         return;
       }
       stats.store_errors++;
+      bump(counters.store_error);
       log::error("ingress", "could not store webhook job", lc, {{"source", source_name}, {"error", r.error().message}});
       auto resp = ServerResponse::error(503, "could not store the job; retry later");
       resp.headers.emplace_back("Retry-After", std::to_string(ctx->config->queue.retry_after_seconds));
@@ -83,8 +96,10 @@ void handle_webhook(const std::shared_ptr<WebhookContext>& ctx, ServerRequest re
     std::string job_id = std::to_string(r->job_id);
     if (r->duplicate) {
       stats.duplicates++;
+      bump(counters.duplicate);
     } else {
       stats.accepted++;
+      bump(counters.accepted);
       log::info("ingress", "webhook queued", {.trace_id = trace.trace_id, .job_id = job_id},
                 {{"source", source_name}, {"external_id", external_id}});
       if (ctx->on_new_job) ctx->on_new_job();

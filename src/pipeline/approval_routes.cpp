@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "triagent/core/json_safety.hpp"
+#include "triagent/net/require_role.hpp"
 #include "triagent/pipeline/approval_flow.hpp"
 
 namespace triagent {
@@ -13,35 +14,6 @@ namespace {
 using nlohmann::json;
 
 constexpr int kDefaultListLimit = 100;
-
-// Same rule as the job admin API's bearer check (ingress/webhook_auth.hpp), which the pipeline
-// module cannot depend on: length differences leak only the length.
-bool constant_time_equals(std::string_view a, std::string_view b) {
-  unsigned char diff = a.size() == b.size() ? 0 : 1;
-  const std::size_t n = a.size() < b.size() ? a.size() : b.size();
-  for (std::size_t i = 0; i < n; ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
-}
-
-std::string_view trim_ows(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool bearer_is(std::string_view authorization, const Secret& expected) {
-  if (expected.empty()) return false;
-  std::string_view value = trim_ows(authorization);
-  constexpr std::string_view scheme = "bearer";
-  if (value.size() <= scheme.size() + 1) return false;
-  for (std::size_t i = 0; i < scheme.size(); ++i) {
-    char c = value[i];
-    if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != scheme[i]) return false;
-  }
-  if (value[scheme.size()] != ' ' && value[scheme.size()] != '\t') return false;
-  std::string_view token = trim_ows(value.substr(scheme.size() + 1));
-  return !token.empty() && constant_time_equals(token, expected.reveal());
-}
 
 ServerResponse error_response(const Error& e) {
   switch (e.code) {
@@ -60,18 +32,30 @@ void run_store_work(const std::shared_ptr<ApprovalRoutesContext>& ctx, std::func
   }
 }
 
-Handler require_admin(const std::shared_ptr<ApprovalRoutesContext>& ctx, Handler inner) {
-  return [ctx, inner = std::move(inner)](ServerRequest req, Responder respond) {
-    if (!bearer_is(req.header("authorization"), ctx->admin_token)) {
-      respond(ServerResponse::error(401, "missing or invalid admin token"));
-      return;
-    }
-    if (ctx->store == nullptr) {
-      respond(ServerResponse::error(503, "approvals are not configured"));
-      return;
-    }
-    inner(std::move(req), std::move(respond));
+// The role check (401/403) comes first, so a caller without the role learns nothing else.
+Handler guarded(const std::shared_ptr<ApprovalRoutesContext>& ctx, Role needed, PrincipalHandler inner) {
+  return [ctx, needed, inner = std::move(inner)](ServerRequest req, Responder respond) {
+    // Without an AccessControl, the admin token alone (older wiring and tests).
+    auto access = ctx->access ? ctx->access
+                              : std::make_shared<const AccessControl>(ctx->admin_token, std::vector<TokenGrant>{});
+    auto checked = require_role(std::move(access), needed,
+                                [ctx, inner](ServerRequest r, Responder out, Principal who) {
+                                  if (ctx->store == nullptr) {
+                                    out(ServerResponse::error(503, "approvals are not configured"));
+                                    return;
+                                  }
+                                  inner(std::move(r), std::move(out), std::move(who));
+                                });
+    checked(std::move(req), std::move(respond));
   };
+}
+
+void count_decision(const std::shared_ptr<ApprovalRoutesContext>& ctx, const ApprovalRecord& r) {
+  if (ctx->metrics == nullptr) return;
+  ctx->metrics
+      ->counter("triagent_approvals_decided_total", "Approvals decided through the API, by decision.",
+                {{"decision", r.status == ApprovalStatus::approved ? "approved" : "rejected"}})
+      .inc();
 }
 
 std::optional<int> parse_limit(const std::string& text) {
@@ -121,8 +105,9 @@ void get_approval(const std::shared_ptr<ApprovalRoutesContext>& ctx, ServerReque
   });
 }
 
-// {"reason": "...", "actor": "...", "action_hash": "..."}: reason required, the others optional.
-Result<ApprovalDecisionInput> read_decision_body(std::string_view body, ApprovalChoice choice) {
+// {"reason": "...", "action_hash": "..."}: reason required. The actor is the caller's token name; an
+// "actor" in the body (older clients) must still be a string but does not change who decided.
+Result<ApprovalDecisionInput> read_decision_body(std::string_view body, ApprovalChoice choice, const Principal& who) {
   auto parsed = parse_untrusted_json(body);
   if (!parsed) return make_error(ErrorCode::invalid_argument, "body: " + parsed.error().message);
   if (!parsed->is_object()) return make_error(ErrorCode::invalid_argument, "body must be a JSON object");
@@ -133,10 +118,11 @@ Result<ApprovalDecisionInput> read_decision_body(std::string_view body, Approval
     return make_error(ErrorCode::invalid_argument, "reason (a string) is required");
   }
   d.reason = reason->get<std::string>();
-  d.actor = "admin";
+  d.actor = who.name;
   if (auto actor = parsed->find("actor"); actor != parsed->end() && !actor->is_null()) {
-    if (!actor->is_string()) return make_error(ErrorCode::invalid_argument, "actor must be a string");
-    d.actor = actor->get<std::string>();
+    if (!actor->is_string() || actor->get<std::string>().empty()) {
+      return make_error(ErrorCode::invalid_argument, "actor must be a non-empty string");
+    }
   }
   if (auto hash = parsed->find("action_hash"); hash != parsed->end() && !hash->is_null()) {
     if (!hash->is_string()) return make_error(ErrorCode::invalid_argument, "action_hash must be a string");
@@ -146,8 +132,8 @@ Result<ApprovalDecisionInput> read_decision_body(std::string_view body, Approval
 }
 
 void decide_approval(const std::shared_ptr<ApprovalRoutesContext>& ctx, ServerRequest req, Responder respond,
-                     ApprovalChoice choice) {
-  auto decision = read_decision_body(req.body, choice);
+                     ApprovalChoice choice, const Principal& who) {
+  auto decision = read_decision_body(req.body, choice, who);
   if (!decision) {
     respond(error_response(decision.error()));
     return;
@@ -157,6 +143,7 @@ void decide_approval(const std::shared_ptr<ApprovalRoutesContext>& ctx, ServerRe
     auto r = ctx->store->decide(id, decision);
     if (!r) return respond(error_response(r.error()));
     audit_approval_decided(ctx->audit, *r);
+    count_decision(ctx, *r);
     const bool approved = r->status == ApprovalStatus::approved;
     if (approved && ctx->on_approved) ctx->on_approved(*r);
     respond(ServerResponse::json(approved ? 202 : 200, to_json(*r)));
@@ -166,17 +153,20 @@ void decide_approval(const std::shared_ptr<ApprovalRoutesContext>& ctx, ServerRe
 }  // namespace
 
 void register_approval_routes(Router& router, std::shared_ptr<ApprovalRoutesContext> ctx) {
-  router.add("GET", "/v1/approvals", require_admin(ctx, [ctx](ServerRequest req, Responder respond) {
+  router.add("GET", "/v1/approvals", guarded(ctx, Role::viewer, [ctx](ServerRequest req, Responder respond, Principal) {
                list_approvals(ctx, std::move(req), std::move(respond));
              }));
-  router.add("GET", "/v1/approvals/{id}", require_admin(ctx, [ctx](ServerRequest req, Responder respond) {
+  router.add("GET", "/v1/approvals/{id}",
+             guarded(ctx, Role::viewer, [ctx](ServerRequest req, Responder respond, Principal) {
                get_approval(ctx, std::move(req), std::move(respond));
              }));
-  router.add("POST", "/v1/approvals/{id}/approve", require_admin(ctx, [ctx](ServerRequest req, Responder respond) {
-               decide_approval(ctx, std::move(req), std::move(respond), ApprovalChoice::approve);
+  router.add("POST", "/v1/approvals/{id}/approve",
+             guarded(ctx, Role::approver, [ctx](ServerRequest req, Responder respond, Principal who) {
+               decide_approval(ctx, std::move(req), std::move(respond), ApprovalChoice::approve, who);
              }));
-  router.add("POST", "/v1/approvals/{id}/reject", require_admin(ctx, [ctx](ServerRequest req, Responder respond) {
-               decide_approval(ctx, std::move(req), std::move(respond), ApprovalChoice::reject);
+  router.add("POST", "/v1/approvals/{id}/reject",
+             guarded(ctx, Role::approver, [ctx](ServerRequest req, Responder respond, Principal who) {
+               decide_approval(ctx, std::move(req), std::move(respond), ApprovalChoice::reject, who);
              }));
 }
 

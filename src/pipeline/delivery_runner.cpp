@@ -91,10 +91,35 @@ asio::awaitable<Result<StepWrite>> write_alert_note(const DeliveryPlan& plan, bo
   co_return StepWrite{"alert:" + plan.alert_note_alert_id, true, std::move(detail)};
 }
 
+// "[triagent:job-42 tags]": names the job's tags note. A job id holds no space, so this is never
+// another job's marker and never contains this job's case-note marker "[triagent:job-42]".
+Result<std::string> tags_job_marker(const std::string& job_id) {
+  auto marker = note_marker(job_id);
+  if (!marker) return marker.error();
+  marker->insert(marker->size() - 1, " tags");
+  return marker;
+}
+
+// The tag set is derived from this attempt's analysis, which a retry recomputes (a model seldom
+// answers twice alike), so the tag-set text alone cannot find what an interrupted attempt posted:
+// the note also carries the job's own marker, and either one found means "already written". The
+// tag-set text still spares a second note when another job already wrote the same tags.
 asio::awaitable<Result<StepWrite>> write_tags(const DeliveryPlan& plan, SingularityThreats& threats) {
   if (plan.tags.empty()) co_return StepWrite{"none", false, "no tags to write"};
-  auto w = co_await threats.add_tags(plan.tags_threat_id, plan.tags, call_options(plan));
-  co_return from_note_write(w, "delivery tags");
+  auto tags_text = tags_note_text(plan.tags);
+  if (!tags_text) co_return tags_text.error();
+  auto job_marker = tags_job_marker(plan.job_id);
+  if (!job_marker) co_return job_marker.error();
+  auto notes = co_await threats.list_notes(plan.tags_threat_id, call_options(plan));
+  if (!notes) co_return notes.error();
+  for (const auto& note : *notes) {
+    if (note.text.find(*job_marker) != std::string::npos || note.text.find(*tags_text) != std::string::npos) {
+      co_return from_note_write(NoteWrite{}, "delivery tags");
+    }
+  }
+  auto affected = co_await threats.add_note(plan.tags_threat_id, *tags_text + " " + *job_marker, call_options(plan));
+  if (!affected) co_return affected.error();
+  co_return from_note_write(NoteWrite{true, *affected}, "delivery tags");
 }
 
 asio::awaitable<Result<StepWrite>> write_events(const DeliveryPlan& plan, DataSetEventWriter& writer) {

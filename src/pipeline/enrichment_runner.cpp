@@ -1,6 +1,7 @@
 #include "triagent/pipeline/enrichment_runner.hpp"
 
 #include "pipeline/enrichment_audit.hpp"
+#include "triagent/core/clock.hpp"
 #include "triagent/core/json_safety.hpp"
 #include "triagent/observability/log.hpp"
 #include "triagent/pipeline/approval_executor.hpp"
@@ -63,6 +64,53 @@ json delivery_json(const DeliveryReport& report) {
   return steps;
 }
 
+// Times one stage into triagent_stage_duration_seconds{stage}; `lap` closes one stage and opens the next.
+class StageTimer {
+ public:
+  explicit StageTimer(PipelineMetrics* metrics) : metrics_(metrics) {}
+  void lap(std::string_view stage) {
+    auto now = std::chrono::steady_clock::now();
+    if (metrics_) metrics_->observe_stage(stage, std::chrono::duration<double>(now - start_).count());
+    start_ = now;
+  }
+
+ private:
+  PipelineMetrics* metrics_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+// A fixed label for why the built-in analyst stood in (fallback_reason is free text: as a label
+// it would make one metric series per message).
+std::string_view fallback_category(const AnalyzeOutcome& analyzed) {
+  if (analyzed.attempts.empty()) return "no_llm_answer";
+  for (const auto& a : analyzed.attempts) {
+    if (a.outcome == AnalysisAttempt::Outcome::blocked) return "leak_check_blocked";
+  }
+  for (const auto& a : analyzed.attempts) {
+    if (a.outcome == AnalysisAttempt::Outcome::rejected) return "invalid_answer";
+  }
+  return "no_llm_answer";
+}
+
+void count_llm_usage(PipelineMetrics* metrics, const AnalyzeOutcome& analyzed) {
+  if (metrics == nullptr) return;
+  for (const auto& a : analyzed.attempts) {
+    metrics->add_llm_usage(a.provider, static_cast<double>(a.input_tokens), static_cast<double>(a.output_tokens));
+  }
+  if (analyzed.fallback) metrics->count_fallback(fallback_category(analyzed));
+}
+
+// The evidence table of the review UI: what each id the analysis cites stands for.
+json evidence_summary(const analysis::EvidencePack& pack) {
+  json items = json::array();
+  for (const auto& item : pack.items) {
+    items.push_back({{"id", item.id}, {"source", analysis::to_string(item.source)},
+                     {"time", item.time_ms > 0 ? json(format_rfc3339_ms(item.time_ms)) : json(nullptr)},
+                     {"host", item.host}, {"user", item.user}, {"summary", item.summary}});
+  }
+  return items;
+}
+
 // A delivery that failed for a reason time may cure sends the job round again; the ledger makes
 // the steps already done no-ops on the next attempt.
 std::optional<JobOutcome> retry_for(const DeliveryReport& report) {
@@ -99,6 +147,7 @@ asio::awaitable<JobOutcome> EnrichmentRunner::run(LeasedJob job) {
     co_return JobOutcome::fail(std::string("payload is not an incident: ") + e.what());
   }
 
+  StageTimer timer(services_.metrics);
   // 1. Resolve: an id-only webhook becomes a full incident. A refusal (401/403/404) degrades the
   //    job to what the webhook said; an upstream asking for time sends it round again.
   std::vector<ContextEvent> events;
@@ -121,6 +170,7 @@ asio::awaitable<JobOutcome> EnrichmentRunner::run(LeasedJob job) {
   // A payload with content of its own (DataSet alerts, generic senders) is evidence too; an
   // id-only notification that was resolved says nothing the threat does not.
   if (!threat) events.push_back(context_event_from_incident(incident));
+  timer.lap("resolve");
 
   // 2-3. Plan and fetch the context, concurrently, within each upstream's limits.
   ContextPlan plan = plan_context(incident, config_.context);
@@ -137,18 +187,23 @@ asio::awaitable<JobOutcome> EnrichmentRunner::run(LeasedJob job) {
     if (q.status == ContextQueryStatus::failed) degraded.push_back({q.template_name, q.error});
   }
   for (auto& e : context.all_events()) events.push_back(std::move(e));
+  timer.lap("context");
 
   // 4. Pack: dedupe, rank, fit the token budget; every IOC and rule hit stays.
   PackedEvidence packed = pack_evidence(incident, std::move(events), *services_.analyzer, config_.evidence, degraded,
                                         queries_run);
+  timer.lap("pack");
 
   // 5-6. Redact into the job's vault, then analyze (the stage checks the prompt for leaks first).
   privacy::Vault vault;
   analysis::EvidencePack safe_pack = redact_evidence(packed.pack, *services_.redactor, vault);
   enrichment_audit::record(audit, audit::kind::redaction,
                            {{"placeholders", vault.raw_values().size()}, {"items", safe_pack.items.size()}});
+  timer.lap("redact");
   AnalyzeOutcome analyzed = co_await services_.analyze->run(safe_pack, vault, trace);
   enrichment_audit::analysis(audit, analyzed);
+  count_llm_usage(services_.metrics, analyzed);
+  timer.lap("analyze");
 
   // 7. Restore the placeholders inside the trust boundary.
   json restored = analyzed.output;
@@ -179,38 +234,40 @@ asio::awaitable<JobOutcome> EnrichmentRunner::run(LeasedJob job) {
   if (services_.run_blocking) co_await services_.run_blocking(govern);
   else govern();
   if (!approval_error.empty()) co_return JobOutcome::retry("approvals: " + approval_error);
+  timer.lap("govern");
+
+  // The note is rendered in every mode: shadow mode keeps it for the review UI only.
+  NoteInput note;
+  note.job_id = key;
+  note.heading = decision.note_heading;
+  note.incident = incident;
+  note.output = output;
+  note.pack = packed.pack;
+  note.timeline_lines = lines_of(render_timeline_text(packed.timeline));
+  note.process_tree = render_process_tree_text(packed.tree);
+  note.queries_run = queries_run;
+  note.degraded_sources = degraded;
+  for (const auto& a : decision.actions) {
+    if (a.disposition == ActionDisposition::needs_approval) note.actions_needing_approval.push_back(a.action);
+  }
+  if (!analyzed.attempts.empty()) {
+    note.provider = analyzed.attempts.back().provider;
+    note.model = analyzed.attempts.back().model;
+  } else {
+    note.provider = analyzed.produced_by;
+  }
+  note.prompt_template_id = analyzed.produced_by == "builtin" ? "builtin" : analyzed.attempts.back().prompt_id;
+  auto note_text = render_case_note(note, config_.note);
+  if (!note_text) co_return JobOutcome::fail("note: " + note_text.error().message);
 
   // 9. Deliver what the mode allows, once per job whatever happens to the process.
   DeliveryReport delivered;
   if (decision.deliver_note || decision.deliver_tags) {
-    NoteInput note;
-    note.job_id = key;
-    note.heading = decision.note_heading;
-    note.incident = incident;
-    note.output = output;
-    note.pack = packed.pack;
-    note.timeline_lines = lines_of(render_timeline_text(packed.timeline));
-    note.process_tree = render_process_tree_text(packed.tree);
-    note.queries_run = queries_run;
-    note.degraded_sources = degraded;
-    for (const auto& a : decision.actions) {
-      if (a.disposition == ActionDisposition::needs_approval) note.actions_needing_approval.push_back(a.action);
-    }
-    if (!analyzed.attempts.empty()) {
-      note.provider = analyzed.attempts.back().provider;
-      note.model = analyzed.attempts.back().model;
-    } else {
-      note.provider = analyzed.produced_by;
-    }
-    note.prompt_template_id = analyzed.produced_by == "builtin" ? "builtin" : analyzed.attempts.back().prompt_id;
-    auto text = render_case_note(note, config_.note);
-    if (!text) co_return JobOutcome::fail("note: " + text.error().message);
-
     DeliveryPlan plan_out;
     plan_out.job_id = key;
     plan_out.trace = trace;
     plan_out.incident = incident;
-    plan_out.note_text = std::move(*text);
+    plan_out.note_text = *note_text;
     plan_out.tags = render_tags(output);
     if (decision.deliver_note) {
       if (!target.threat_id.empty()) plan_out.note_threat_id = target.threat_id;
@@ -227,6 +284,7 @@ asio::awaitable<JobOutcome> EnrichmentRunner::run(LeasedJob job) {
     enrichment_audit::delivery(audit, delivered);
   }
 
+  timer.lap("deliver");
   json governance = json::array();
   for (const auto& a : decision.actions) governance.push_back(to_json(a));
   json approval_ids = json::array();
@@ -248,7 +306,9 @@ asio::awaitable<JobOutcome> EnrichmentRunner::run(LeasedJob job) {
       {"stats",
        {{"events_in", packed.stats.events_in}, {"evidence_items", packed.stats.kept},
         {"evidence_tokens", packed.stats.tokens}, {"iocs_total", packed.stats.iocs_total},
-        {"iocs_kept", packed.stats.iocs_kept}}}};
+        {"iocs_kept", packed.stats.iocs_kept}}},
+      {"note", *note_text},
+      {"evidence", evidence_summary(packed.pack)}};
   for (const auto& d : degraded) result["degraded_sources"].push_back({{"name", d.name}, {"reason", d.reason}});
   result["llm_attempts"] = json::array();
   for (const auto& a : analyzed.attempts) {

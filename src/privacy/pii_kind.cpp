@@ -11,6 +11,12 @@ std::string_view placeholder_tag(PiiKind kind) {
     case PiiKind::iban: return "IBAN";
     case PiiKind::ip_address: return "IP";
     case PiiKind::mac_address: return "MAC";
+    case PiiKind::crypto_wallet: return "CRYPTO";
+    case PiiKind::passport: return "PASSPORT";
+    case PiiKind::driver_license: return "DRIVER_LICENSE";
+    case PiiKind::nhs_number: return "NHS";
+    case PiiKind::bank_account: return "BANK_ACCOUNT";
+    case PiiKind::person: return "PERSON";
     case PiiKind::aws_access_key: return "AWS_KEY";
     case PiiKind::jwt: return "JWT";
     case PiiKind::bearer_token: return "TOKEN";
@@ -34,6 +40,12 @@ std::string_view kind_name(PiiKind kind) {
     case PiiKind::iban: return "iban";
     case PiiKind::ip_address: return "ip_address";
     case PiiKind::mac_address: return "mac_address";
+    case PiiKind::crypto_wallet: return "crypto_wallet";
+    case PiiKind::passport: return "passport";
+    case PiiKind::driver_license: return "driver_license";
+    case PiiKind::nhs_number: return "nhs_number";
+    case PiiKind::bank_account: return "bank_account";
+    case PiiKind::person: return "person";
     case PiiKind::aws_access_key: return "aws_access_key";
     case PiiKind::jwt: return "jwt";
     case PiiKind::bearer_token: return "bearer_token";

@@ -212,6 +212,7 @@ class Scan {
       if (c == '@') {
         std::size_t b, e;
         if (cfg_.emails && email_at(s_, i, floor_, b, e)) {
+          if (cfg_.person_names) display_name_before(b);
           emit(b, e, PiiKind::email);
           i = e;
           continue;
@@ -223,6 +224,12 @@ class Scan {
       if (!boundary) {
         ++i;
         continue;
+      }
+      if (alpha(c)) {
+        if (std::size_t e = cue_at(i)) {
+          i = e;
+          continue;
+        }
       }
       if (std::size_t e = special_at(i)) {
         i = e;
@@ -393,6 +400,192 @@ class Scan {
     return kNone;
   }
 
+  // ---- cues: a keyword that says what the next token is
+
+  std::size_t word_end(std::size_t i) const {
+    std::size_t e = i;
+    while (e < s_.size() && alnum(s_[e])) ++e;
+    return e;
+  }
+  // Whether `phrase` (lower case, single spaces) follows at `i`, ignoring case; its end or kNone.
+  std::size_t follows(std::size_t i, std::string_view phrase) const {
+    if (i + phrase.size() > s_.size() || !iequal(s_.substr(i, phrase.size()), phrase)) return kNone;
+    const std::size_t e = i + phrase.size();
+    return (e < s_.size() && alnum(s_[e]) && alnum(phrase.back())) ? kNone : e;
+  }
+
+  // A name word: capitalised (or any non-ASCII start), then letters, '-', '\''.
+  std::size_t name_word(std::size_t i, bool any_case) const {
+    if (i >= s_.size()) return kNone;
+    const unsigned char u = static_cast<unsigned char>(s_[i]);
+    if (!(upper(s_[i]) || u >= 0x80 || (any_case && alpha(s_[i])))) return kNone;
+    std::size_t e = i;
+    while (e < s_.size() && (alpha(s_[e]) || static_cast<unsigned char>(s_[e]) >= 0x80 ||
+                             ((s_[e] == '-' || s_[e] == '\'') && e + 1 < s_.size() && alpha(s_[e + 1])))) {
+      ++e;
+    }
+    if (e - i < 2) return kNone;
+    static constexpr std::array<std::string_view, 12> kNotNames = {"the", "and", "from", "for", "with", "who",
+                                                                  "in", "at", "on", "to", "is", "was"};
+    for (auto w : kNotNames) {
+      if (iequal(s_.substr(i, e - i), w)) return kNone;
+    }
+    return e;
+  }
+
+  // Up to three name words from `i` (after spaces); emits them as one person.
+  std::size_t name_after(std::size_t i, bool any_case) {
+    while (i < s_.size() && (s_[i] == ' ' || s_[i] == ':' || s_[i] == '\t')) ++i;
+    std::size_t e = name_word(i, any_case);
+    if (e == kNone) return kNone;
+    for (int words = 1; words < 3; ++words) {
+      std::size_t k = e;
+      if (k + 1 < s_.size() && s_[k] == ' ' && upper(s_[k + 1]) && k + 2 < s_.size() && s_[k + 2] == '.') {
+        e = k + 3;  // middle initial: "Ruth R. Montez"
+        continue;
+      }
+      if (k + 1 >= s_.size() || s_[k] != ' ') break;
+      if (k + 2 < s_.size() && upper(s_[k + 1]) && s_[k + 2] == ' ') {  // "Ruth R Montez"
+        if (std::size_t n = name_word(k + 3, any_case)) {
+          e = n;
+          continue;
+        }
+      }
+      const std::size_t n = name_word(k + 1, any_case);
+      if (n == kNone) break;
+      e = n;
+    }
+    emit(i, e, PiiKind::person);
+    return e;
+  }
+
+  // "John Smith <john@corp.com>": the words before '<' are the mailbox owner's name.
+  void display_name_before(std::size_t email_begin) {
+    if (email_begin < 2 || s_[email_begin - 1] != '<') return;
+    std::size_t e = email_begin - 1;
+    while (e > floor_ && s_[e - 1] == ' ') --e;
+    if (e > floor_ && s_[e - 1] == '"') --e;
+    std::size_t b = e;
+    for (int words = 0; words < 3; ++words) {
+      std::size_t w = b;
+      while (w > floor_ && (alpha(s_[w - 1]) || static_cast<unsigned char>(s_[w - 1]) >= 0x80 || s_[w - 1] == '-' ||
+                            s_[w - 1] == '\'' || s_[w - 1] == ',')) {
+        --w;
+      }
+      if (w == b || !(upper(s_[w]) || static_cast<unsigned char>(s_[w]) >= 0x80)) break;
+      b = w;
+      if (b > floor_ + 1 && s_[b - 1] == ' ' && (alpha(s_[b - 2]) || s_[b - 2] == ',' ||
+                                                 static_cast<unsigned char>(s_[b - 2]) >= 0x80)) {
+        --b;
+        continue;
+      }
+      break;
+    }
+    while (b < e && (s_[b] == ' ' || s_[b] == '"')) ++b;
+    if (e > b + 1) emit(b, e, PiiKind::person);
+  }
+
+  // The identifier after a document keyword ("passport A12803456", "driver's license number is
+  // F1628235"): the first token within a few words that holds at least five digits.
+  std::size_t document_after(std::size_t i, PiiKind kind) {
+    const std::size_t limit = std::min(s_.size(), i + 40);
+    std::size_t k = i;
+    while (k < limit) {
+      const char c = s_[k];
+      if (alpha(c) || c == ' ' || c == ':' || c == '#' || c == '\'' || c == '=' || c == '"') {
+        if (alpha(c) && k > i && !alpha(s_[k - 1])) {
+          // a token starting with letters may still be the number ("A12803456")
+          std::size_t e = k;
+          std::size_t digits = 0;
+          while (e < s_.size() && (alnum(s_[e]) || (s_[e] == '-' && e + 1 < s_.size() && alnum(s_[e + 1])))) {
+            digits += digit(s_[e]);
+            ++e;
+          }
+          if (digits >= 5 && e - k <= 24 && followed_cleanly(s_, e)) {
+            emit(k, e, kind);
+            return e;
+          }
+          if (digits) return kNone;
+          k = e;
+          continue;
+        }
+        ++k;
+        continue;
+      }
+      if (c == '.' && k + 1 < s_.size() && s_[k + 1] != ' ') return kNone;
+      if (c == '.') {
+        ++k;
+        continue;
+      }
+      if (!digit(c)) return kNone;
+      std::size_t e = k;
+      std::size_t digits = 0;
+      while (e < s_.size() && (alnum(s_[e]) || ((s_[e] == '-' || s_[e] == ' ') && e + 1 < s_.size() && digit(s_[e + 1]) &&
+                                                 s_[e] != ' '))) {
+        digits += digit(s_[e]);
+        ++e;
+      }
+      if (digits >= 5 && e - k <= 24 && followed_cleanly(s_, e)) {
+        emit(k, e, kind);
+        return e;
+      }
+      return kNone;
+    }
+    return kNone;
+  }
+
+  std::size_t cue_at(std::size_t i) {
+    const std::size_t we = word_end(i);
+    const std::string_view w = s_.substr(i, we - i);
+    if (w.size() < 2 || w.size() > 9) return kNone;
+    if (cfg_.documents) {
+      if (iequal(w, "passport")) return document_after(we, PiiKind::passport);
+      if (iequal(w, "travel")) {
+        if (std::size_t e = follows(we, " document")) return document_after(e, PiiKind::passport);
+      }
+      if (iequal(w, "license") || iequal(w, "licence")) return document_after(we, PiiKind::driver_license);
+      if (iequal(w, "nhs")) return document_after(we, PiiKind::nhs_number);
+      if (iequal(w, "bank")) {
+        if (std::size_t e = follows(we, " account")) return document_after(e, PiiKind::bank_account);
+      }
+    }
+    if (!cfg_.person_names) return kNone;
+    static constexpr std::array<std::string_view, 6> kTitles = {"mr", "mrs", "ms", "dr", "miss", "mister"};
+    for (auto t : kTitles) {
+      if (!iequal(w, t)) continue;
+      std::size_t k = we;
+      if (k < s_.size() && s_[k] == '.') ++k;
+      if (k >= s_.size() || s_[k] != ' ') return kNone;
+      return name_after(k, false);
+    }
+    if (iequal(w, "name")) {
+      // Only a person's name: "my name is", "Name:" at a line start, "Full name:". Log fields such
+      // as "Account Name:" or "Process Name:" are left to the field lists (users) or are no names.
+      std::size_t pb = i;
+      while (pb > 0 && s_[pb - 1] == ' ') --pb;
+      const bool line_start = pb == 0 || s_[pb - 1] == '\n';
+      std::size_t pw = pb;
+      while (pw > 0 && alpha(s_[pw - 1])) --pw;
+      const std::string_view prev = s_.substr(pw, pb - pw);
+      static constexpr std::array<std::string_view, 9> kOwners = {"my", "his", "her", "their", "full", "first",
+                                                                 "last", "customer", "contact"};
+      bool owned = line_start;
+      for (auto o : kOwners) owned = owned || iequal(prev, o);
+      if (!owned) return kNone;
+      if (std::size_t e = follows(we, " is")) return name_after(e, true);
+      if (we < s_.size() && s_[we] == ':') return name_after(we + 1, true);
+      return kNone;
+    }
+    if (iequal(w, "contact") || iequal(w, "customer")) return name_after(we, false);
+    if (iequal(w, "signed")) {
+      if (std::size_t e = follows(we, " by")) return name_after(e, false);
+    }
+    if (iequal(w, "follow")) {
+      if (std::size_t e = follows(we, " up with")) return name_after(e, false);
+    }
+    return kNone;
+  }
+
   bool has_user_switch(std::size_t before) const {
     const std::string_view head = s_.substr(0, before);
     return head.find(" -u ") != std::string_view::npos || head.find(" -U ") != std::string_view::npos;
@@ -416,6 +609,14 @@ class Scan {
 
   std::size_t numeric_at(std::size_t i) {
     const char c = s_[i];
+    if (cfg_.crypto_wallets && (c == '1' || c == '3' || c == 'b' || c == 'B')) {
+      std::size_t e = i;
+      while (e < s_.size() && alnum(s_[e]) && e - i <= 74) ++e;
+      if (e - i >= 26 && (e == s_.size() || !word(s_[e])) && bitcoin_address_valid(s_.substr(i, e - i))) {
+        emit(i, e, PiiKind::crypto_wallet);
+        return e;
+      }
+    }
     // MAC before IPv6: six hex pairs are never an address.
     if (cfg_.mac_addresses && hex(c) && !(i > 0 && s_[i - 1] == ':')) {
       if (std::size_t e = mac_at(s_, i)) {

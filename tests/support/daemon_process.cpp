@@ -43,6 +43,7 @@ std::string TestConfig::render(const std::string& data_dir) const {
     << extra_server_yaml
     << "log:\n  level: " << v("log.level", "info") << "\n"
     << "auth:\n  admin_token: " << kAdminToken << "\n"
+    << extra_auth_yaml
     << "webhooks:\n  replay_window_seconds: 300\n  sources:\n";
   for (const char* source : {"dataset", "singularity", "vigilance", "generic"}) {
     y << "    " << source << ":\n      token: " << kWebhookToken << "\n      hmac_secret: " << kHmacSecret << "\n";

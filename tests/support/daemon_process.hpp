@@ -26,6 +26,7 @@ struct TestConfig {
   std::map<std::string, std::string> overrides;  // e.g. {"server.read_timeout_ms", "300"}
   std::string extra_server_yaml;                 // appended under server: (e.g. a tls block)
   std::string extra_yaml;                        // top-level sections appended (connectors:, llm:, ...)
+  std::string extra_auth_yaml;                   // appended under auth: (e.g. a tokens list)
   TestConfig& with(const std::string& key, const std::string& value) {
     overrides[key] = value;
     return *this;

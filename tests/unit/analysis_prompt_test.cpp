@@ -55,11 +55,15 @@ TEST(AnalysisPrompt, RendersFencedEvidenceAndTheContract) {
   EXPECT_NE(r.system.find("only use these actions: add_note, add_tag."), std::string::npos);
   EXPECT_EQ(r.system.find("malicious.example.net"), std::string::npos);
   EXPECT_EQ(r.system.find("{{"), std::string::npos);
-  // The user message: every item fenced and labelled, in pack order.
-  EXPECT_NE(r.user.find("<evidence id=\"ev-1\" source=\"dataset\" time=\"2023-11-14T22:15:00.000Z\">\nhost: ws1.corp.local\n"
-                        "user: <USER_1>\nsummary: powershell.exe started with an encoded command\nraw:\n{\"EventID\":1"),
+  // The user message: every item fenced and labelled, in pack order. The host and user most items
+  // share are said once, in the incident block, and left out of the items that match them.
+  EXPECT_NE(r.user.find("<evidence id=\"ev-1\" source=\"dataset\" time=\"2023-11-14T22:15:00.000Z\">\n"
+                        "summary: powershell.exe started with an encoded command\nraw:\n{\"EventID\":1"),
             std::string::npos)
       << r.user;
+  EXPECT_NE(r.user.find("host (of every item that names no other): ws1.corp.local\n"
+                        "user (of every item that names no other): <USER_1>"),
+            std::string::npos);
   EXPECT_NE(r.user.find("<evidence id=\"ev-2\" source=\"deep_visibility\""), std::string::npos);
   EXPECT_NE(r.user.find("iocs: sha256 E3B0C442"), std::string::npos);
   EXPECT_NE(r.user.find("fields:\n  file: C:\\Users\\<USER_1>\\Downloads\\a.ps1\n"), std::string::npos);

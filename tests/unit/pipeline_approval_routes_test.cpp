@@ -12,6 +12,8 @@ using nlohmann::json;
 using testing::ApprovalFixture;
 
 constexpr const char* kToken = "admin-token-0123456789abcdef";
+constexpr const char* kViewerToken = "viewer-token-0123456789abcdef";
+constexpr const char* kApproverToken = "approver-token-0123456789abcdef";
 
 ServerRequest request(std::string method, std::string target, std::string body = "",
                       std::string authorization = std::string("Bearer ") + kToken) {
@@ -31,7 +33,10 @@ class ApprovalRoutes : public ::testing::Test {
   ApprovalRoutes() {
     ctx_ = std::make_shared<ApprovalRoutesContext>();
     ctx_->store = f_.store.get();
-    ctx_->admin_token = Secret(kToken);
+    ctx_->access = std::make_shared<const AccessControl>(
+        Secret(kToken), std::vector<TokenGrant>{{"vera", Role::viewer, sha256_hex(kViewerToken)},
+                                                {"alice", Role::approver, sha256_hex(kApproverToken)}});
+    ctx_->metrics = &metrics_;
     ctx_->on_approved = [this](ApprovalRecord r) { started_.push_back(std::move(r)); };
     register_approval_routes(router_, ctx_);
   }
@@ -48,6 +53,7 @@ class ApprovalRoutes : public ::testing::Test {
   std::shared_ptr<ApprovalRoutesContext> ctx_;
   Router router_;
   std::vector<ApprovalRecord> started_;
+  metrics::Registry metrics_;
 };
 
 TEST_F(ApprovalRoutes, EveryRouteNeedsTheAdminToken) {
@@ -63,8 +69,31 @@ TEST_F(ApprovalRoutes, EveryRouteNeedsTheAdminToken) {
   EXPECT_EQ(f_.store->get(id)->status, ApprovalStatus::pending);
   EXPECT_EQ(dispatch(request("GET", "/v1/approvals", "", std::string("bearer  ") + kToken)).status, 200);
 
+  ctx_->access = nullptr;  // older wiring: the admin token alone
+  ctx_->admin_token = Secret(kToken);
+  EXPECT_EQ(dispatch(request("GET", "/v1/approvals")).status, 200);
   ctx_->admin_token = Secret();  // no token configured: nobody gets in
   EXPECT_EQ(dispatch(request("GET", "/v1/approvals", "", "Bearer ")).status, 401);
+  EXPECT_EQ(dispatch(request("GET", "/v1/approvals")).status, 401);
+}
+
+TEST_F(ApprovalRoutes, ViewersReadApproversDecide) {
+  auto id = f_.create(testing::isolate_request("job-1")).id;
+  const std::string viewer = std::string("Bearer ") + kViewerToken;
+  const std::string approver = std::string("Bearer ") + kApproverToken;
+  EXPECT_EQ(dispatch(request("GET", "/v1/approvals", "", viewer)).status, 200);
+  EXPECT_EQ(dispatch(request("GET", "/v1/approvals/" + id, "", viewer)).status, 200);
+  EXPECT_EQ(dispatch(request("POST", "/v1/approvals/" + id + "/approve", R"({"reason":"x"})", viewer)).status, 403);
+  EXPECT_EQ(dispatch(request("POST", "/v1/approvals/" + id + "/reject", R"({"reason":"x"})", viewer)).status, 403);
+  EXPECT_EQ(f_.store->get(id)->status, ApprovalStatus::pending);
+  EXPECT_EQ(metrics_.render().find("approvals_decided"), std::string::npos);
+
+  auto res = dispatch(request("POST", "/v1/approvals/" + id + "/reject",
+                              R"({"reason":"benign","actor":"mallory"})", approver));
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(body(res)["decided_by"], "alice");  // the token's name, whatever the body says
+  EXPECT_NE(metrics_.render().find("triagent_approvals_decided_total{decision=\"rejected\"} 1\n"),
+            std::string::npos);
 }
 
 TEST_F(ApprovalRoutes, ListsPendingByDefaultAndFiltersByStatus) {
@@ -103,7 +132,7 @@ TEST_F(ApprovalRoutes, ApprovingAnswers202AndStartsExecutionOnce) {
                               json{{"reason", "confirmed C2"}, {"actor", "alice"}, {"action_hash", r.action_hash}}.dump()));
   ASSERT_EQ(res.status, 202) << res.body;
   EXPECT_EQ(body(res)["status"], "approved");
-  EXPECT_EQ(body(res)["decided_by"], "alice");
+  EXPECT_EQ(body(res)["decided_by"], "admin");  // the token's name; the body's actor is ignored
   EXPECT_EQ(body(res)["decision_reason"], "confirmed C2");
   ASSERT_EQ(started_.size(), 1u);
   EXPECT_EQ(started_[0].id, r.id);
@@ -119,7 +148,7 @@ TEST_F(ApprovalRoutes, RejectingAnswers200AndStartsNothing) {
   auto res = dispatch(request("POST", "/v1/approvals/" + r.id + "/reject", R"({"reason":"admin tool, benign"})"));
   ASSERT_EQ(res.status, 200) << res.body;
   EXPECT_EQ(body(res)["status"], "rejected");
-  EXPECT_EQ(body(res)["decided_by"], "admin");  // no actor given
+  EXPECT_EQ(body(res)["decided_by"], "admin");  // the admin token's name
   EXPECT_TRUE(started_.empty());
 }
 

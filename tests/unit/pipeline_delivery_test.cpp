@@ -383,7 +383,9 @@ TEST(Deliverer, FirstRunPostsNoteTagsAndEventsSecondRunPostsNothing) {
   auto notes = h.sinks.notes(kThreat);
   ASSERT_EQ(notes.size(), 2u);
   EXPECT_EQ(notes[0], plan.note_text);
-  EXPECT_EQ(notes[1], "[triagent:tags: triagent, severity:high, verdict:true_positive, attack.t1059.001]");
+  EXPECT_EQ(notes[1],
+            "[triagent:tags: triagent, severity:high, verdict:true_positive, attack.t1059.001] [triagent:job-42 tags]");
+  EXPECT_EQ(with_marker(notes, "[triagent:job-42]"), 1u);  // the tags note's marker is not the case note's
   EXPECT_EQ(h.sinks.events().size(), 3u);
   EXPECT_EQ(h.sinks.note_posts(), 2);
   EXPECT_EQ(h.sinks.event_posts(), 1);
@@ -433,6 +435,50 @@ TEST(Deliverer, CrashBetweenPostAndLedgerWriteDoesNotPostTheNoteTwice) {
   EXPECT_EQ(rows->at(0).status, DeliveryStatus::done);
   EXPECT_EQ(rows->at(0).attempt, 2);
   EXPECT_EQ(rows->at(0).external_ref, "marker-present");
+}
+
+TEST(Deliverer, CrashBetweenTagsPostAndLedgerWriteDoesNotPostTagsTwiceEvenWhenTheTagsChanged) {
+  DeliveryHarness h(temp_db("crash_tags"));
+  DeliveryPlan plan = full_plan();
+  plan.note_threat_id.clear();
+  plan.send_events = false;
+  // The previous attempt began the tags step, posted its tags, and died before complete(); the
+  // retry's analysis came out different, so its tag set is not the one on the server.
+  ASSERT_TRUE(h.ledger->begin(plan.job_id, DeliveryStep::tags, std::string("threat:") + kThreat));
+  h.sinks.add_note(kThreat, "[triagent:tags: triagent, severity:medium, verdict:suspicious] [triagent:job-42 tags]");
+  h.reopen();
+
+  DeliveryReport r = h.deliver(plan);
+  ASSERT_EQ(r.steps.size(), 1u);
+  EXPECT_EQ(r.steps[0].outcome, DeliveryOutcome::done);
+  EXPECT_FALSE(r.steps[0].posted);
+  EXPECT_NE(r.steps[0].detail.find("marker already present"), std::string::npos);
+  EXPECT_EQ(h.sinks.note_posts(), 0);
+  EXPECT_EQ(with_marker(h.sinks.notes(kThreat), "[triagent:tags: "), 1u);
+}
+
+TEST(Deliverer, AnotherJobsTagsNoteWithOtherTagsDoesNotHideThisJobs) {
+  DeliveryHarness h(temp_db("other_tags"));
+  h.sinks.add_note(kThreat, "[triagent:tags: triagent, severity:low] [triagent:job-4 tags]");
+  DeliveryPlan plan = full_plan("job-42");
+  plan.note_threat_id.clear();
+  plan.send_events = false;
+  DeliveryReport r = h.deliver(plan);
+  EXPECT_TRUE(r.steps.at(0).posted);
+  EXPECT_EQ(with_marker(h.sinks.notes(kThreat), "[triagent:job-42 tags]"), 1u);
+}
+
+TEST(Deliverer, TheSameTagsWrittenByAnotherJobAreNotWrittenAgain) {
+  DeliveryHarness h(temp_db("same_tags"));
+  h.sinks.add_note(kThreat,
+                   "[triagent:tags: triagent, severity:high, verdict:true_positive, attack.t1059.001] [triagent:job-4 tags]");
+  DeliveryPlan plan = full_plan("job-42");
+  plan.note_threat_id.clear();
+  plan.send_events = false;
+  DeliveryReport r = h.deliver(plan);
+  EXPECT_EQ(r.steps.at(0).outcome, DeliveryOutcome::done);
+  EXPECT_FALSE(r.steps.at(0).posted);
+  EXPECT_EQ(h.sinks.note_posts(), 0);
 }
 
 TEST(Deliverer, AnotherJobsNoteDoesNotHideThisJobs) {

@@ -27,4 +27,14 @@ std::string neutralize_untrusted(std::string_view text);
 // boundary) and says how much was left out; the pipeline's packer normally sizes items itself.
 std::string render_evidence_item(const EvidenceItem& item, std::size_t max_raw_bytes = 0);
 
+// The host and user most items share: the incident block states them once and items that match
+// leave their own host/user lines out (most of a case's events come from one host and account,
+// and repeating them costs about 7% of a prompt).
+struct EvidenceDefaults {
+  std::string host;
+  std::string user;
+};
+EvidenceDefaults common_host_and_user(const EvidencePack& pack);
+std::string render_evidence_item(const EvidenceItem& item, const EvidenceDefaults& defaults);
+
 }  // namespace triagent::analysis

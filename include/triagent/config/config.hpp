@@ -18,6 +18,7 @@
 #include "triagent/connectors/dataset_config.hpp"
 #include "triagent/connectors/llm_config.hpp"
 #include "triagent/connectors/singularity_config.hpp"
+#include "triagent/core/access_control.hpp"
 #include "triagent/core/secret.hpp"
 #include "triagent/net/http_client.hpp"
 #include "triagent/resilience/upstream_policy_config.hpp"
@@ -79,6 +80,8 @@ struct WebhooksConfig {
 
 struct AuthConfig {
   Secret admin_token;  // "Authorization: Bearer <admin_token>" for /v1/jobs and other admin routes
+  // More operator tokens, each with a name and a role, stored as SHA-256 hashes (AccessControl).
+  std::vector<TokenGrant> tokens;
 };
 
 struct QueueConfig {
@@ -115,13 +118,21 @@ struct LlmConfig {
 // The enrichment pipeline's settings (the mode is Config::mode).
 struct PipelineSettings {
   std::string prompts_dir = "config/prompts";  // the versioned prompt templates
-  std::string prompt = "analysis@v1";          // which template; named in every audit record
+  std::string prompt = "analysis@v2";          // which template; named in every audit record
   double auto_confidence_threshold = 0.8;      // auto mode: low-risk actions run at or above it
   int approval_ttl_minutes = 60;               // a pending approval expires (closed) after this
-  int evidence_token_budget = 2400;            // evidence part of the prompt
+  int evidence_token_budget = 1600;            // evidence part of the prompt
   int context_deadline_ms = 120'000;           // all context queries of one job
   int llm_max_output_tokens = 2048;
   bool send_ai_events = true;                  // assist/auto: ai_* events to DataSet (when enabled)
+};
+
+// A section whose schema belongs to another module (hunt:, audit:): kept as YAML text for that
+// module to parse and validate at start-up (config sits below those modules). `line` is where the
+// section starts in the file, for messages. ${VAR} interpolation does not apply inside.
+struct ModuleSection {
+  int line = 0;
+  std::string yaml;
 };
 
 struct Config {
@@ -141,6 +152,7 @@ struct Config {
   ConnectorsConfig connectors;
   LlmConfig llm;
   PipelineSettings pipeline;
+  std::map<std::string, ModuleSection> module_sections;  // "hunt", "audit"
 
   // The queue database path, resolved against data_dir.
   std::string queue_path() const { return queue.path.empty() ? data_dir + "/triagent.db" : queue.path; }

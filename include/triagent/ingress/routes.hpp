@@ -13,9 +13,11 @@
 #include <string>
 
 #include "triagent/config/config.hpp"
+#include "triagent/core/access_control.hpp"
 #include "triagent/core/clock.hpp"
 #include "triagent/ingress/normalizer.hpp"
 #include "triagent/net/router.hpp"
+#include "triagent/observability/triagent_metrics.hpp"
 #include "triagent/queue/job_queue.hpp"
 
 namespace triagent {
@@ -42,6 +44,9 @@ struct WebhookContext {
   const Clock* clock = nullptr;
   std::map<std::string, WebhookSource> sources;  // enabled sources only
   IngressStats* stats = nullptr;
+  // triagent_webhooks_received_total handles per enabled source; a source without an entry is not
+  // counted there (IngressStats still is).
+  std::map<std::string, WebhookCounters> counters;
   std::function<void()> on_new_job;              // wakes the workers
 };
 
@@ -53,6 +58,7 @@ void register_webhook_routes(Router& router, std::shared_ptr<WebhookContext> ctx
 
 struct AdminContext {
   JobQueue* queue = nullptr;
+  std::shared_ptr<const AccessControl> access;  // GET: viewer, replay: admin; null: admin_token alone
   Secret admin_token;
   std::function<void()> on_replay;  // wakes the workers
 };
@@ -62,6 +68,10 @@ void register_admin_routes(Router& router, std::shared_ptr<AdminContext> ctx);
 struct HealthContext {
   JobQueue* queue = nullptr;
   std::function<bool()> draining;
+  // More readiness checks, name -> "ok" or "failed: why" (any failure makes /readyz 503), and
+  // facts shown by ?verbose that never fail readiness (upstream breaker states). Cheap, non-blocking.
+  std::function<std::map<std::string, std::string>()> extra_checks;
+  std::function<std::map<std::string, std::string>()> info;
 };
 
 void register_health_routes(Router& router, std::shared_ptr<HealthContext> ctx);

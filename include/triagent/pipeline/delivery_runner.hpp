@@ -18,7 +18,9 @@
 // marks it started, the write is made, and the ledger marks it done (or failed, with the message).
 //  - note: add_note_once lists the threat's notes and posts only when none holds the job's marker,
 //    which also covers a crash between the post and the ledger write: the retry finds the note.
-//  - tags: add_tags posts the "[triagent:tags: ...]" note once per distinct tag set, the same way.
+//  - tags: the note "[triagent:tags: a, b] [triagent:job-42 tags]" is posted unless a note already
+//    holds the job's tags marker or the same tag-set text. The job marker is what finds an
+//    interrupted attempt's note: a retry re-runs the analysis, and its tags may differ.
 //  - alert_note: the UAM connector cannot list alert notes yet, so a crash between the post and
 //    the ledger write posts the note again on the retry (the report's detail says so when the
 //    previous attempt was interrupted).

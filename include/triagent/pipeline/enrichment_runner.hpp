@@ -22,6 +22,7 @@
 
 #include "triagent/analysis/analyzer.hpp"
 #include "triagent/audit/audit_log.hpp"
+#include "triagent/observability/triagent_metrics.hpp"
 #include "triagent/connectors/dataset_client.hpp"
 #include "triagent/connectors/dataset_event_writer.hpp"
 #include "triagent/connectors/deep_visibility.hpp"
@@ -56,6 +57,7 @@ struct PipelineServices {
   ApprovalStore* approvals = nullptr;             // required
   DeliveryLedger* ledger = nullptr;               // required
   audit::AuditLog* audit = nullptr;               // may be null (tests)
+  PipelineMetrics* metrics = nullptr;             // stage durations, LLM usage; may be null
   // Runs a blocking call (SQLite) off the reactor and resumes on the caller's executor.
   std::function<boost::asio::awaitable<void>(std::function<void()>)> run_blocking;
 };

@@ -16,6 +16,12 @@ enum class PiiKind {
   iban,
   ip_address,
   mac_address,
+  crypto_wallet,    // bitcoin addresses
+  passport,         // numbers introduced by a document keyword ("passport", "driver's license", ...)
+  driver_license,
+  nhs_number,
+  bank_account,
+  person,           // names introduced by a cue ("Mr.", "my name is", an e-mail display name)
   aws_access_key,
   jwt,
   bearer_token,

@@ -1,7 +1,9 @@
 #pragma once
 // PiiScanner: finds sensitive values in text with hand-written scanners (linear time, one pass
 // with cheap triggers) plus the operator's RE2 patterns: e-mail, phone, credit card (Luhn), US
-// SSN, IBAN (mod 97), IP and MAC addresses, AWS keys, JWTs, bearer tokens, private keys, passwords
+// SSN, IBAN (mod 97), IP and MAC addresses, bitcoin addresses, document numbers after their
+// keyword (passport, driver's license, NHS, bank account), names after a cue ("Mr.", "my name
+// is", an e-mail display name), AWS keys, JWTs, bearer tokens, private keys, passwords
 // and hashes on command lines, key=value secrets. Findings never overlap and come in text order.
 //
 //   auto scanner = PiiScanner::create(RedactionConfig{});
@@ -49,5 +51,6 @@ class PiiScanner {
 bool luhn_valid(std::string_view digits);            // digits only
 bool iban_valid(std::string_view compact);           // no spaces, upper case
 bool us_ssn_valid(std::string_view area, std::string_view group, std::string_view serial);
+bool bitcoin_address_valid(std::string_view address);  // base58 (decoded length, version) or bech32(m)
 
 }  // namespace triagent::privacy

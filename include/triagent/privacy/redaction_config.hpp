@@ -31,6 +31,9 @@ struct RedactionConfig {
   bool national_ids = true;   // US SSN
   bool ibans = true;
   bool mac_addresses = true;
+  bool crypto_wallets = true;  // bitcoin addresses
+  bool documents = true;       // passport, driver's license, NHS, bank account numbers after their keyword
+  bool person_names = true;    // names after a cue (Mr./Ms./Dr., "my name is", "Name:", e-mail display names)
   bool secrets = true;        // keys, tokens, private keys, passwords on command lines, hashes
   IpMode ip_mode = IpMode::pseudonymize;
   bool keep_private_ips = false;  // with pseudonymize: leave RFC 1918/loopback addresses as they are

@@ -19,6 +19,7 @@
 // The policy must outlive its permits.
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 
@@ -121,6 +122,13 @@ class UpstreamPolicy {
   UpstreamPolicyStats stats();
   const UpstreamPolicyConfig& config() const { return config_; }
 
+  // Told the HTTP status of every attempt (0: no answer), for metrics. Set it once, before the
+  // policy is shared; call_upstream() reports each attempt through observe_attempt().
+  void set_attempt_observer(std::function<void(int status)> observer) { attempt_observer_ = std::move(observer); }
+  void observe_attempt(int status) const {
+    if (attempt_observer_) attempt_observer_(status);
+  }
+
  private:
   friend class UpstreamPermit;
   void abandon(UpstreamPermit& permit);
@@ -137,6 +145,7 @@ class UpstreamPolicy {
   std::optional<TokenBucket> request_bucket_;
   std::optional<TokenBucket> token_bucket_;
   UpstreamPolicyStats stats_;
+  std::function<void(int)> attempt_observer_;
 };
 
 }  // namespace triagent

@@ -24,10 +24,20 @@ const char* presidio_type(privacy::PiiKind k) {
     case privacy::PiiKind::iban: return "IBAN_CODE";
     case privacy::PiiKind::ip_address: return "IP_ADDRESS";
     case privacy::PiiKind::mac_address: return "MAC_ADDRESS";
+    case privacy::PiiKind::crypto_wallet: return "CRYPTO";
+    case privacy::PiiKind::passport: return "US_PASSPORT";
+    case privacy::PiiKind::driver_license: return "US_DRIVER_LICENSE";
+    case privacy::PiiKind::nhs_number: return "UK_NHS";
+    case privacy::PiiKind::bank_account: return "US_BANK_NUMBER";
+    case privacy::PiiKind::person: return "PERSON";
     default: return nullptr;
   }
 }
 
+// The types issue 4's targets are set on. The redactor also finds bitcoin addresses, document
+// numbers after their keyword and cue-introduced names (pipeline_pii_sim_test counts those), but
+// bare document numbers and names in prose need NER, so scoring them here would only blur the
+// figure for the structured types.
 const std::set<std::string> kScored = {"EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "US_SSN",
                                        "IBAN_CODE",     "IP_ADDRESS",   "MAC_ADDRESS"};
 
@@ -85,7 +95,7 @@ int pii(std::istream& in, std::ostream& out, std::ostream& err, const EvalOption
     std::vector<Span> any;
     for (const auto& f : findings) {
       any.push_back({f.begin, f.end, ""});
-      if (const char* t = presidio_type(f.kind)) got.push_back({f.begin, f.end, t});
+      if (const char* t = presidio_type(f.kind); t != nullptr && kScored.count(t)) got.push_back({f.begin, f.end, t});
     }
     const bool exhaustive = rec.value("spans_exhaustive", false);
     const std::string target = rec.value("target_entity", "");
