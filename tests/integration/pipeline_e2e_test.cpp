@@ -25,29 +25,7 @@ class PipelineEndToEnd : public ::testing::Test {
   void start(const std::string& mode, const std::string& s1_token = kSimS1Token, int llm_timeout_ms = 30'000) {
     TestConfig config;
     config.with("mode", mode);
-    config.extra_yaml = "connectors:\n"
-                        "  singularity:\n"
-                        "    base_url: " + sim_.base_url() + "\n"
-                        "    api_token: " + s1_token + "\n"
-                        "    deep_visibility: {poll_interval_ms: 100, status_requests_per_second: 50}\n"
-                        "  dataset:\n"
-                        "    base_url: " + sim_.base_url() + "\n"
-                        "    read_key: " + std::string(kSimDatasetReadKey) + "\n"
-                        "    write_key: " + std::string(kSimDatasetWriteKey) + "\n"
-                        "    tenant: true\n"
-                        "llm:\n"
-                        "  providers:\n"
-                        "    - name: sim-openai\n"
-                        "      kind: openai\n"
-                        "      base_url: " + sim_.base_url() + "\n"
-                        "      model: sim-analyst-1\n"
-                        "      api_key: " + std::string(kSimLlmKey) + "\n"
-                        "      request_timeout_ms: " + std::to_string(llm_timeout_ms) + "\n"
-                        "upstreams:\n"
-                        "  singularity: {retry: {base_delay_ms: 10}}\n"
-                        "  deep_visibility: {retry: {base_delay_ms: 10}}\n"
-                        "  dataset: {retry: {base_delay_ms: 10}}\n"
-                        "  sim-openai: {retry: {base_delay_ms: 10}}\n";
+    config.extra_yaml = sim_connectors_yaml(sim_.base_url(), s1_token, llm_timeout_ms);
     daemon_ = std::make_unique<DaemonProcess>(config, dir_.path());
   }
 

@@ -129,22 +129,7 @@ class PipelinePiiSim : public ::testing::Test {
   void SetUp() override {
     TestConfig config;
     config.with("mode", "shadow").with("workers.count", "8");
-    config.extra_yaml = "connectors:\n"
-                        "  singularity:\n"
-                        "    base_url: " + sim_.base_url() + "\n"
-                        "    api_token: " + std::string(kSimS1Token) + "\n"
-                        "  dataset:\n"
-                        "    base_url: " + sim_.base_url() + "\n"
-                        "    read_key: " + std::string(kSimDatasetReadKey) + "\n"
-                        "    write_key: " + std::string(kSimDatasetWriteKey) + "\n"
-                        "    tenant: true\n"
-                        "llm:\n"
-                        "  providers:\n"
-                        "    - name: sim-openai\n"
-                        "      kind: openai\n"
-                        "      base_url: " + sim_.base_url() + "\n"
-                        "      model: sim-analyst-1\n"
-                        "      api_key: " + std::string(kSimLlmKey) + "\n";
+    config.extra_yaml = sim_connectors_yaml(sim_.base_url());
     daemon_ = std::make_unique<DaemonProcess>(config, dir_.path());
   }
 

@@ -80,28 +80,7 @@ class ReviewUi : public ::testing::Test {
   void start_daemon() {
     TestConfig config;
     config.with("mode", "assist");
-    config.extra_yaml = "connectors:\n"
-                        "  singularity:\n"
-                        "    base_url: " + sim_.base_url() + "\n"
-                        "    api_token: " + std::string(kSimS1Token) + "\n"
-                        "    deep_visibility: {poll_interval_ms: 100, status_requests_per_second: 50}\n"
-                        "  dataset:\n"
-                        "    base_url: " + sim_.base_url() + "\n"
-                        "    read_key: " + std::string(kSimDatasetReadKey) + "\n"
-                        "    write_key: " + std::string(kSimDatasetWriteKey) + "\n"
-                        "    tenant: true\n"
-                        "llm:\n"
-                        "  providers:\n"
-                        "    - name: sim-openai\n"
-                        "      kind: openai\n"
-                        "      base_url: " + sim_.base_url() + "\n"
-                        "      model: sim-analyst-1\n"
-                        "      api_key: " + std::string(kSimLlmKey) + "\n"
-                        "upstreams:\n"
-                        "  singularity: {retry: {base_delay_ms: 10}}\n"
-                        "  deep_visibility: {retry: {base_delay_ms: 10}}\n"
-                        "  dataset: {retry: {base_delay_ms: 10}}\n"
-                        "  sim-openai: {retry: {base_delay_ms: 10}}\n";
+    config.extra_yaml = sim_connectors_yaml(sim_.base_url());
     daemon_ = std::make_unique<DaemonProcess>(config, dir_.path());
   }
 

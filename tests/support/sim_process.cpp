@@ -83,6 +83,32 @@ std::string SimProcess::binary() { return TRIAGENT_SIM_PATH; }
 std::string SimProcess::default_scenario() { return std::string(TRIAGENT_SIM_SCENARIO_DIR) + "/windows-workstation-attack.yaml"; }
 std::string sim_s1_auth() { return std::string("ApiToken ") + kSimS1Token; }
 
+std::string sim_connectors_yaml(const std::string& base_url, const std::string& s1_token, int llm_timeout_ms) {
+  return "connectors:\n"
+         "  singularity:\n"
+         "    base_url: " + base_url + "\n"
+         "    api_token: " + s1_token + "\n"
+         "    deep_visibility: {poll_interval_ms: 100, status_requests_per_second: 50}\n"
+         "  dataset:\n"
+         "    base_url: " + base_url + "\n"
+         "    read_key: " + std::string(kSimDatasetReadKey) + "\n"
+         "    write_key: " + std::string(kSimDatasetWriteKey) + "\n"
+         "    tenant: true\n"
+         "llm:\n"
+         "  providers:\n"
+         "    - name: sim-openai\n"
+         "      kind: openai\n"
+         "      base_url: " + base_url + "\n"
+         "      model: sim-analyst-1\n"
+         "      api_key: " + std::string(kSimLlmKey) + "\n"
+         "      request_timeout_ms: " + std::to_string(llm_timeout_ms) + "\n"
+         "upstreams:\n"
+         "  singularity: {retry: {base_delay_ms: 10}}\n"
+         "  deep_visibility: {retry: {base_delay_ms: 10}}\n"
+         "  dataset: {retry: {base_delay_ms: 10}}\n"
+         "  sim-openai: {retry: {base_delay_ms: 10}}\n";
+}
+
 SimProcess::SimProcess(const SimOptions& options) {
   stderr_path_ = temp_file("triagent-sim-stderr");
   std::vector<std::string> args{"--scenario", options.scenario.empty() ? default_scenario() : options.scenario,

@@ -67,4 +67,10 @@ class SimProcess {
 // "ApiToken <token>" for the shipped scenario's Singularity token.
 std::string sim_s1_auth();
 
+// The daemon config sections (connectors:, llm:, upstreams:) that point Singularity, Deep
+// Visibility, DataSet and an OpenAI-kind provider named "sim-openai" at the simulator, with quick
+// retries and polls so tests never wait out production back-off. Goes into TestConfig::extra_yaml.
+std::string sim_connectors_yaml(const std::string& base_url, const std::string& s1_token = kSimS1Token,
+                                int llm_timeout_ms = 30'000);
+
 }  // namespace triagent::testing
