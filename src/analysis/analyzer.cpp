@@ -24,15 +24,33 @@ constexpr std::array<std::string_view, 10> kProcessFields = {
 constexpr std::array<std::string_view, 6> kCommandFields = {"CommandLine", "ParentCommandLine", "ProcessCommandLine",
                                                             "COMMAND", "cmd", "proctitle"};
 
+// A list of leaf field names with their hashes, so testing a field costs a few integer compares
+// (collect_entities runs this for every field of every event against 44 names).
 template <std::size_t N>
-bool leaf_in(std::string_view key, const std::array<std::string_view, N>& names) {
-  const auto dot = key.rfind('.');
-  const std::string_view leaf = dot == std::string_view::npos ? key : key.substr(dot + 1);
-  for (auto n : names) {
-    if (iequals(leaf, n)) return true;
+class LeafNames {
+ public:
+  explicit LeafNames(const std::array<std::string_view, N>& names) : names_(names) {
+    for (std::size_t i = 0; i < N; ++i) hashes_[i] = FieldList::name_hash(names[i]);
   }
-  return false;
-}
+  bool contains(std::string_view key, std::uint64_t leaf_hash) const {
+    for (std::size_t i = 0; i < N; ++i) {
+      if (hashes_[i] != leaf_hash) continue;
+      const auto dot = key.rfind('.');
+      const std::string_view leaf = dot == std::string_view::npos ? key : key.substr(dot + 1);
+      if (iequals(leaf, names_[i])) return true;
+    }
+    return false;
+  }
+
+ private:
+  const std::array<std::string_view, N>& names_;
+  std::array<std::uint64_t, N> hashes_{};
+};
+
+const LeafNames<kUserFields.size()> kUserLeaves(kUserFields);
+const LeafNames<kHostFields.size()> kHostLeaves(kHostFields);
+const LeafNames<kProcessFields.size()> kProcessLeaves(kProcessFields);
+const LeafNames<kCommandFields.size()> kCommandLeaves(kCommandFields);
 
 bool add_unique(std::vector<std::string>& list, std::string_view v, std::size_t cap) {
   if (v.empty() || v == "-" || list.size() >= cap) return false;
@@ -129,11 +147,13 @@ void Analyzer::collect_entities(AnalysisState& st) const {
     extractor_.scan(ev.raw.substr(0, config_.max_event_bytes), st.indicators);
   }
   std::size_t budget = config_.max_event_bytes;
-  for (const Field& f : ev.fields) {
-    if (leaf_in(f.key, kUserFields)) add_unique(st.users, f.value, cap);
-    else if (leaf_in(f.key, kHostFields)) add_unique(st.hosts, f.value, cap);
-    else if (leaf_in(f.key, kProcessFields)) add_unique(st.processes, f.value, cap);
-    if (leaf_in(f.key, kCommandFields)) add_unique(st.command_lines, f.value, cap);
+  for (std::size_t i = 0; i < ev.fields.size(); ++i) {
+    const Field& f = ev.fields[i];
+    const std::uint64_t h = ev.fields.leaf_hash(i);
+    if (kUserLeaves.contains(f.key, h)) add_unique(st.users, f.value, cap);
+    else if (kHostLeaves.contains(f.key, h)) add_unique(st.hosts, f.value, cap);
+    else if (kProcessLeaves.contains(f.key, h)) add_unique(st.processes, f.value, cap);
+    if (kCommandLeaves.contains(f.key, h)) add_unique(st.command_lines, f.value, cap);
     if (ev.format != InputFormat::text && budget > 0) {
       const std::string_view v = std::string_view(f.value).substr(0, budget);
       budget -= v.size();

@@ -18,7 +18,21 @@ constexpr std::string_view kTlds[] = {
 // TLDs that are also common file extensions: a two-label name ending in them is a file name.
 constexpr std::array<std::string_view, 8> kFileLikeTlds = {"java", "py", "sh", "ps", "md", "zip", "mov", "rs"};
 
-bool is_word(char c) { return is_alnum(c) || c == '_' || c == '-' || c == '.'; }
+// Character classes by table: the word loop below runs on every byte of every event, and the
+// chained compares did not inline there.
+enum : unsigned char { kWordChar = 1, kHexChar = 2, kDigitChar = 4, kDotChar = 8 };
+constexpr std::array<unsigned char, 256> kCharClass = [] {
+  std::array<unsigned char, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    const char ch = static_cast<char>(c);
+    if (is_alnum(ch) || ch == '_' || ch == '-' || ch == '.') t[c] |= kWordChar;
+    if (is_hex(ch)) t[c] |= kHexChar;
+    if (is_digit(ch)) t[c] |= kDigitChar;
+    if (ch == '.') t[c] |= kDotChar;
+  }
+  return t;
+}();
+inline bool is_word(char c) { return kCharClass[static_cast<unsigned char>(c)] & kWordChar; }
 bool is_email_local(char c) { return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'; }
 bool is_host_char(char c) { return is_alnum(c) || c == '.' || c == '-'; }
 
@@ -311,11 +325,12 @@ void IocExtractor::scan_fanged(std::string_view s, Indicators& out, int depth) c
     std::size_t e = i;
     bool all_hex = true, only_digits_dots = true;
     std::size_t dots = 0;
-    while (e < n && is_word(s[e])) {
-      const char w = s[e];
-      if (!is_hex(w)) all_hex = false;
-      if (w == '.') ++dots;
-      else if (!is_digit(w)) only_digits_dots = false;
+    while (e < n) {
+      const unsigned char k = kCharClass[static_cast<unsigned char>(s[e])];
+      if (!(k & kWordChar)) break;
+      all_hex = all_hex && (k & kHexChar);
+      if (k & kDotChar) ++dots;
+      else if (!(k & kDigitChar)) only_digits_dots = false;
       ++e;
     }
     std::string_view word = s.substr(i, e - i);

@@ -74,18 +74,25 @@ void LiteralMatcher::build() {
     }
   }
   output_ = std::move(out);
+  step_.resize(delta_.size());
+  for (std::size_t i = 0; i < delta_.size(); ++i) {
+    const auto t = static_cast<std::size_t>(delta_[i]);
+    const bool reports = output_[t] >= 0 || dict_[t] >= 0;
+    step_[i] = static_cast<std::uint32_t>((t * classes_) << 1) | (reports ? 1u : 0u);
+  }
   built_ = true;
 }
 
 void LiteralMatcher::scan(std::string_view text, Hits& hits) const {
   if (literals_.empty()) return;
-  std::int32_t s = 0;
-  const std::int32_t* delta = delta_.data();
-  const std::size_t classes = classes_;
+  const std::uint32_t* step = step_.data();
+  std::uint32_t row = 0;  // current state * classes_
   for (unsigned char b : text) {
-    s = delta[static_cast<std::size_t>(s) * classes + class_of_[b]];
-    if (output_[static_cast<std::size_t>(s)] >= 0 || dict_[static_cast<std::size_t>(s)] >= 0) {
-      for (std::int32_t o = output_[static_cast<std::size_t>(s)] >= 0 ? s : dict_[static_cast<std::size_t>(s)]; o >= 0;
+    const std::uint32_t e = step[row + class_of_[b]];
+    row = e >> 1;
+    if (e & 1) {
+      const std::size_t s = row / classes_;
+      for (std::int32_t o = output_[s] >= 0 ? static_cast<std::int32_t>(s) : dict_[s]; o >= 0;
            o = dict_[static_cast<std::size_t>(o)]) {
         hits.set(output_[static_cast<std::size_t>(o)]);
       }

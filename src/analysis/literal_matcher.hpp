@@ -48,7 +48,10 @@ class LiteralMatcher {
   // Automaton: dense transitions over byte classes, per-state output and dictionary links.
   std::uint8_t class_of_[256] = {};
   std::size_t classes_ = 1;
-  std::vector<std::int32_t> delta_;   // state * classes_ + class -> state
+  std::vector<std::int32_t> delta_;   // state * classes_ + class -> state (build only)
+  // The scan table: entry = (next_state * classes_) << 1 | (next_state reports a literal), so the
+  // per-byte step is one load, one add and one bit test (no multiply, no output lookups).
+  std::vector<std::uint32_t> step_;
   std::vector<std::int32_t> output_;  // literal id ending at this state, or -1
   std::vector<std::int32_t> dict_;    // next state on the suffix chain with an output, or -1
   bool built_ = false;

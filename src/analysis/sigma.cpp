@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "literal_matcher.hpp"
@@ -543,9 +544,83 @@ struct SigmaRule::Compiled {
   std::vector<std::string> names;
   std::vector<Selection> selections;
   sigma::Condition condition;
+  // Literal ids of which at least one must occur in the event for the condition to hold (an
+  // empty list: it can never hold); nullopt when no such set is known. Most rules search for
+  // substrings that few events contain, so one check per rule replaces walking its condition.
+  std::optional<std::vector<int>> gate;
 };
 
 namespace {
+
+// "Needs": sets of literal ids one of which must be present for a part of a rule to be true,
+// derived only from the literal checks the evaluator itself makes first (field_test_matches and
+// selection_matches return false when a pattern's literal is absent), so gating cannot change a
+// result. nullopt means "no requirement known".
+using Need = std::optional<std::vector<int>>;
+
+Need union_of(Need a, const Need& b) {
+  if (!a || !b) return std::nullopt;
+  a->insert(a->end(), b->begin(), b->end());
+  return a;
+}
+
+// For an AND: either side's requirement holds; keep the smaller list (fewer bits to test).
+Need tighter_of(Need a, Need b) {
+  if (!a) return b;
+  if (!b) return a;
+  return a->size() <= b->size() ? a : b;
+}
+
+Need field_test_need(const FieldTest& t) {
+  if (t.all) {
+    for (const Pattern& p : t.patterns) {
+      if (p.literal_id >= 0) return std::vector<int>{p.literal_id};
+    }
+    return std::nullopt;
+  }
+  std::vector<int> ids;
+  for (const Pattern& p : t.patterns) {
+    if (p.literal_id < 0) return std::nullopt;
+    ids.push_back(p.literal_id);
+  }
+  return ids;  // no patterns: any_of over nothing never holds
+}
+
+Need selection_need(const Selection& s) {
+  Need need = std::vector<int>{};
+  for (const auto& alt : s.alternatives) {
+    Need alt_need;  // an empty AND always holds
+    for (const FieldTest& t : alt) alt_need = tighter_of(alt_need, field_test_need(t));
+    need = union_of(need, alt_need);
+  }
+  for (const Pattern& k : s.keywords) {
+    if (k.literal_id < 0) return std::nullopt;
+    if (need) need->push_back(k.literal_id);
+  }
+  return need;
+}
+
+Need node_need(const SigmaRule::Compiled& c, int idx) {
+  const sigma::Node& n = c.condition.nodes[static_cast<std::size_t>(idx)];
+  auto sel = [&c](int k) { return selection_need(c.selections[static_cast<std::size_t>(k)]); };
+  switch (n.kind) {
+    case sigma::Node::Kind::ref: return sel(n.ref);
+    case sigma::Node::Kind::not_: return std::nullopt;
+    case sigma::Node::Kind::and_: return tighter_of(node_need(c, n.children[0]), node_need(c, n.children[1]));
+    case sigma::Node::Kind::or_: return union_of(node_need(c, n.children[0]), node_need(c, n.children[1]));
+    case sigma::Node::Kind::any_of: {
+      Need need = std::vector<int>{};
+      for (int k : n.children) need = union_of(need, sel(k));
+      return need;
+    }
+    case sigma::Node::Kind::all_of: {
+      Need need;
+      for (int k : n.children) need = tighter_of(need, sel(k));
+      return need;
+    }
+  }
+  return std::nullopt;
+}
 
 bool eval_node(const SigmaRule::Compiled& c, int idx, const ParsedEvent& ev, std::vector<signed char>& memo,
                const LiteralMatcher::Hits& hits) {
@@ -620,6 +695,7 @@ Result<SigmaRule> compile_rule(const YAML::Node& doc, std::string_view source, c
   auto cond = sigma::parse_condition(condition, compiled->names);
   if (!cond) return make_error(cond.error().code, "condition: " + cond.error().message);
   compiled->condition = std::move(*cond);
+  compiled->gate = node_need(*compiled, compiled->condition.root);
   rule.compiled = std::move(compiled);
   return rule;
 }
@@ -731,6 +807,7 @@ void SigmaRuleSet::match(const ParsedEvent& event, const std::function<void(cons
     if (!rule.category.empty() && !category_fits(rule.category, event.category)) continue;
     if (!rule.service.empty() && rule.service != event.service) continue;
     const auto& c = *rule.compiled;
+    if (c.gate && std::none_of(c.gate->begin(), c.gate->end(), [](int id) { return hits.test(id); })) continue;
     memo.assign(c.selections.size(), -1);
     if (eval_node(c, c.condition.root, event, memo, hits)) on_match(rule);
   }

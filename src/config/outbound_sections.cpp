@@ -156,6 +156,8 @@ LlmProviderConfig walk_provider(const YamlWalker& w, const Node& node, const Pat
          c.max_tokens_field = w.one_of(v, p, {"max_completion_tokens", "max_tokens"});
        }},
       {"anthropic_version", set(w, c.anthropic_version, &YamlWalker::non_empty_string)},
+      {"usd_per_million_input_tokens", set(w, c.usd_per_million_input_tokens, &YamlWalker::non_negative_double)},
+      {"usd_per_million_output_tokens", set(w, c.usd_per_million_output_tokens, &YamlWalker::non_negative_double)},
       {"extra_headers", [&](const Node& v, const Path& p) {
          w.entries(v, p, [&](const std::string& name, const Node&, const Node& value, const Path& hp) {
            c.extra_headers.emplace_back(name, w.string(value, hp));

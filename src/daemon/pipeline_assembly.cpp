@@ -164,6 +164,9 @@ Result<std::unique_ptr<PipelineAssembly>> PipelineAssembly::build(const Config& 
 
   AnalyzeStageConfig analyze_cfg;
   analyze_cfg.max_output_tokens = cfg.pipeline.llm_max_output_tokens;
+  for (const auto& pc : cfg.llm.providers) {
+    analyze_cfg.prices[pc.name] = {pc.usd_per_million_input_tokens, pc.usd_per_million_output_tokens};
+  }
   p->analyze = std::make_unique<AnalyzeStage>(*p->prompt, p->llm.get(), *p->builtin, analysis::AttackCatalog::builtin(),
                                               analysis::ActionPolicy::all(), secrets, analyze_cfg);
 

@@ -120,6 +120,11 @@ asio::awaitable<AnalyzeOutcome> AnalyzeStage::run(const analysis::EvidencePack& 
     attempt.model = answer->model;
     attempt.input_tokens = answer->usage.input_tokens;
     attempt.output_tokens = answer->usage.output_tokens;
+    if (auto price = config_.prices.find(attempt.provider); price != config_.prices.end()) {
+      attempt.cost_usd = (static_cast<double>(attempt.input_tokens) * price->second.input_per_million +
+                          static_cast<double>(attempt.output_tokens) * price->second.output_per_million) /
+                         1e6;
+    }
     attempt.latency_ms = answer->latency_ms;
     for (const auto& f : answer->failed_providers) attempt.failed_providers.push_back(f.provider + ": " + f.error.message);
 

@@ -43,6 +43,7 @@ void analysis(const JobRef& job, const AnalyzeOutcome& outcome) {
                  {"input_tokens", a.input_tokens},
                  {"output_tokens", a.output_tokens},
                  {"estimated_input_tokens", a.estimated_input_tokens},
+                 {"cost_usd", a.cost_usd},
                  {"latency_ms", a.latency_ms},
                  {"outcome", to_string(a.outcome)}};
     if (!a.failed_providers.empty()) call["failed_providers"] = a.failed_providers;

@@ -95,7 +95,8 @@ std::string_view fallback_category(const AnalyzeOutcome& analyzed) {
 void count_llm_usage(PipelineMetrics* metrics, const AnalyzeOutcome& analyzed) {
   if (metrics == nullptr) return;
   for (const auto& a : analyzed.attempts) {
-    metrics->add_llm_usage(a.provider, static_cast<double>(a.input_tokens), static_cast<double>(a.output_tokens));
+    metrics->add_llm_usage(a.provider, static_cast<double>(a.input_tokens), static_cast<double>(a.output_tokens),
+                           a.cost_usd);
   }
   if (analyzed.fallback) metrics->count_fallback(fallback_category(analyzed));
 }
@@ -313,7 +314,7 @@ asio::awaitable<JobOutcome> EnrichmentRunner::run(LeasedJob job) {
   result["llm_attempts"] = json::array();
   for (const auto& a : analyzed.attempts) {
     result["llm_attempts"].push_back({{"provider", a.provider}, {"model", a.model}, {"outcome", to_string(a.outcome)},
-                                      {"repair", a.repair}, {"input_tokens", a.input_tokens},
+                                      {"repair", a.repair}, {"input_tokens", a.input_tokens}, {"cost_usd", a.cost_usd},
                                       {"output_tokens", a.output_tokens}, {"errors", a.errors}});
   }
 

@@ -30,9 +30,17 @@ bool host_char(char c) { return alnum(c) || c == '.' || c == '-' || static_cast<
 bool context_before(std::string_view s, std::size_t pos, std::initializer_list<std::string_view> words) {
   const std::size_t from = pos > 48 ? pos - 48 : 0;
   const std::string_view window = s.substr(from, pos - from);
+  // Fold the window once, then let memchr find each word's first letter: this runs for every
+  // digit group of every line, and a naive compare at all 48 offsets per word dominated it.
+  char buf[48];
+  for (std::size_t k = 0; k < window.size(); ++k) buf[k] = lower(window[k]);
+  const std::string_view folded(buf, window.size());
   for (auto w : words) {
-    for (std::size_t k = 0; k + w.size() <= window.size(); ++k) {
-      if (iequal(window.substr(k, w.size()), w)) return true;
+    if (w.empty() || w.size() > folded.size()) continue;
+    const char first = lower(w[0]);
+    for (std::size_t k = folded.find(first); k != std::string_view::npos && k + w.size() <= folded.size();
+         k = folded.find(first, k + 1)) {
+      if (iequal(folded.substr(k, w.size()), w)) return true;
     }
   }
   return false;

@@ -121,6 +121,7 @@ void Redactor::add_known_names(std::string_view s, const Vault& vault, std::vect
   auto try_span = [&](std::size_t b, std::size_t e) {
     while (e > b && (s[e - 1] == '.' || s[e - 1] == '-')) --e;
     if (e - b < 3) return false;
+    if (!vault.may_hold_name(s.substr(b, e - b))) return false;  // most tokens: no copy, no lookup
     key.assign(s.substr(b, e - b));
     for (char& c : key) c = lower(c);
     const std::string* ph = vault.name_placeholder(key);

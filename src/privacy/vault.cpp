@@ -47,10 +47,30 @@ void Vault::index_name(const std::string& value, const std::string& placeholder)
   if (!(placeholder.starts_with("<USER_") || placeholder.starts_with("<HOST_")) || value.size() < 3) return;
   std::string key = value;
   for (char& c : key) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+  const std::uint64_t h = name_hash(key);
+  name_lengths_ |= std::uint64_t{1} << std::min<std::size_t>(key.size(), 63);
+  name_bloom_[(h >> 6) & 63] |= std::uint64_t{1} << (h & 63);
+  name_bloom_[(h >> 18) & 63] |= std::uint64_t{1} << ((h >> 12) & 63);
   names_.emplace(std::move(key), placeholder);
 }
 
+std::uint64_t Vault::name_hash(std::string_view name) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (char c : name) {
+    h ^= static_cast<unsigned char>((c >= 'A' && c <= 'Z') ? c + 32 : c);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+bool Vault::may_hold_name(std::string_view name) const {
+  if (!((name_lengths_ >> std::min<std::size_t>(name.size(), 63)) & 1)) return false;
+  const std::uint64_t h = name_hash(name);
+  return ((name_bloom_[(h >> 6) & 63] >> (h & 63)) & 1) && ((name_bloom_[(h >> 18) & 63] >> ((h >> 12) & 63)) & 1);
+}
+
 const std::string* Vault::name_placeholder(std::string_view lowered_name) const {
+  if (!may_hold_name(lowered_name)) return nullptr;
   auto it = names_.find(std::string(lowered_name));
   return it == names_.end() ? nullptr : &it->second;
 }

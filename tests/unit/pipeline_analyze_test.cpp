@@ -66,9 +66,9 @@ class AnalyzeStageTest : public ::testing::Test {
     vault_.placeholder("USER", "jsmith");
   }
 
-  AnalyzeOutcome run(LlmProvider* llm, std::vector<std::string> secrets = {}) {
+  AnalyzeOutcome run(LlmProvider* llm, std::vector<std::string> secrets = {}, AnalyzeStageConfig config = {}) {
     AnalyzeStage stage(prompt_, llm, builtin_, analysis::AttackCatalog::builtin(), ActionPolicy::low_risk(),
-                       std::move(secrets));
+                       std::move(secrets), std::move(config));
     std::optional<AnalyzeOutcome> out;
     auto body = [&]() -> asio::awaitable<void> { out.emplace(co_await stage.run(pack_, vault_, std::nullopt)); };
     asio::co_spawn(io_, body(), [](std::exception_ptr e) {
@@ -114,6 +114,21 @@ TEST_F(AnalyzeStageTest, AValidAnswerIsAcceptedAndAudited) {
   EXPECT_TRUE(llm.requests[0].json_schema.has_value());
   // Evidence is fenced as data in what the model sees.
   EXPECT_NE(llm.requests[0].messages[0].content.find("<evidence id=\"ev-1\""), std::string::npos);
+}
+
+TEST_F(AnalyzeStageTest, TheCostIsTheTokensAtTheProvidersPrices) {
+  ScriptedLlm llm;
+  llm.answers.push_back(text_answer(valid_answer()));
+  AnalyzeStageConfig config;
+  config.prices["scripted"] = {2.50, 10.00};  // USD per million tokens in, out
+  AnalyzeOutcome out = run(&llm, {}, config);
+  ASSERT_EQ(out.attempts.size(), 1u);
+  // 1,200 tokens in at 2.50 + 300 out at 10.00 per million.
+  EXPECT_DOUBLE_EQ(out.attempts[0].cost_usd, 1200 * 2.50 / 1e6 + 300 * 10.00 / 1e6);
+
+  ScriptedLlm unpriced;
+  unpriced.answers.push_back(text_answer(valid_answer()));
+  EXPECT_EQ(run(&unpriced).attempts[0].cost_usd, 0.0);
 }
 
 TEST_F(AnalyzeStageTest, AnInvalidAnswerGetsOneRepairWithItsErrors) {

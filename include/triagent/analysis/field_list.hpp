@@ -78,6 +78,13 @@ class FieldList {
 
   static bool key_matches(std::string_view key, std::string_view name);
 
+  // name_hash() of field i's last path element, so callers can test a field against a list of
+  // leaf names with integer compares before any string compare.
+  std::uint64_t leaf_hash(std::size_t i) const {
+    ensure_hashes();
+    return leaf_hash_[i];
+  }
+
  private:
   std::vector<Field> items_;
   std::size_t size_ = 0;

@@ -53,6 +53,10 @@ struct LlmProviderConfig {
   // Sent on every request, e.g. OpenAI-Organization, OpenAI-Project. Credentials belong in api_key:
   // authorization, api-key, x-api-key and content-type are refused here.
   HttpHeaders extra_headers;
+  // USD per million tokens, for the cost estimate in audit records and metrics; 0: not priced
+  // (local models, or prices kept elsewhere).
+  double usd_per_million_input_tokens = 0;
+  double usd_per_million_output_tokens = 0;
 };
 
 // Checks one entry of llm.providers; `index` is its position, for the key in the message.

@@ -15,6 +15,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
 #include <optional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,7 @@ struct AnalysisAttempt {
   std::int64_t input_tokens = 0;
   std::int64_t output_tokens = 0;
   std::int64_t estimated_input_tokens = 0;
+  double cost_usd = 0;                 // tokens x the provider's configured prices (0: not priced)
   std::int64_t latency_ms = 0;
   std::vector<std::string> errors;     // validation errors, the call's error, or the leak found
   std::vector<std::string> failed_providers;  // "name: error" of providers the chain skipped
@@ -58,7 +60,14 @@ struct AnalyzeOutcome {
   std::vector<std::string> notes;      // the validator's corrections (retired ids, dropped IOCs)
 };
 
+// A provider's prices, USD per million tokens (llm.providers[].usd_per_million_*).
+struct LlmPrice {
+  double input_per_million = 0;
+  double output_per_million = 0;
+};
+
 struct AnalyzeStageConfig {
+  std::map<std::string, LlmPrice> prices;  // by provider name; a provider not listed costs 0
   int max_output_tokens = 2048;
   std::int64_t call_timeout_ms = 120'000;  // each LLM call (the chain included)
   bool repair = true;                      // one corrective call after an invalid answer

@@ -10,7 +10,9 @@
 //   std::string text = vault.restore("mail <EMAIL_1> now");          // "mail bob@example.com now"
 //   bool leaked = vault.find_leak(outbound_text).has_value();        // pre-send check
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -46,6 +48,9 @@ class Vault {
   // redactor replace names learned from fields wherever they recur, in one pass over a text.
   const std::string* name_placeholder(std::string_view lowered_name) const;
   bool has_names() const { return !names_.empty(); }
+  // False when `name` (any case) is certainly not a recorded name; a cheap test before lower-casing
+  // a copy for name_placeholder().
+  bool may_hold_name(std::string_view name) const;
 
   // Calls fn(value, placeholder) for every entry.
   template <class Fn>
@@ -66,6 +71,12 @@ class Vault {
   std::map<std::string, std::size_t, std::less<>> counters_;     // tag -> last number
   std::unordered_map<std::string, std::string> names_;           // lower-cased USER/HOST value -> placeholder
   void index_name(const std::string& value, const std::string& placeholder);
+  // A cheap "certainly not a name" test before the map lookup: the redactor asks about every
+  // name-like token of every text, and almost none are recorded names. One bit per name length
+  // (capped at 63) and a 4096-bit, two-probe Bloom filter over an FNV-1a hash of the lowered name.
+  std::uint64_t name_lengths_ = 0;
+  std::array<std::uint64_t, 64> name_bloom_{};
+  static std::uint64_t name_hash(std::string_view name);  // of the ASCII-lower-cased bytes
 };
 
 }  // namespace triagent::privacy
