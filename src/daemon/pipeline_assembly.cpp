@@ -8,15 +8,19 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <atomic>
 #include <map>
 
 #include "triagent/connectors/llm_chain.hpp"
 #include "triagent/connectors/llm_factory.hpp"
 #include "triagent/observability/log.hpp"
 #include "triagent/pipeline/approval_executor.hpp"
+#include "triagent/pipeline/approval_flow.hpp"
 #include "triagent/pipeline/approval_routes.hpp"
 #include "triagent/pipeline/enrichment_runner.hpp"
 
@@ -44,6 +48,29 @@ asio::awaitable<void> run_on_pool(asio::thread_pool& pool, std::function<void()>
 asio::awaitable<void> execute_and_log(ApprovalRecord record, ApprovalExecution env) {
   auto done = co_await execute_approved(std::move(record), std::move(env));
   if (!done) log::warn("approvals", "approved action not executed", {}, {{"error", done.error().message}});
+}
+
+// Expiry already fails closed (an approval past its time cannot be approved); this sweep writes
+// it down and audits it, so the review UI and the audit trail show "expired" without anyone asking.
+constexpr auto kApprovalSweepInterval = std::chrono::seconds(60);
+
+asio::awaitable<void> sweep_expired_approvals(ApprovalStore* store, audit::AuditLog* audit, asio::steady_timer* timer,
+                                              const std::atomic<bool>* stopped,
+                                              std::function<asio::awaitable<void>(std::function<void()>)> run_blocking) {
+  while (!stopped->load()) {
+    Result<std::vector<ApprovalRecord>> expired = std::vector<ApprovalRecord>{};
+    // Named, not a temporary inside co_await (GCC 12 miscompiles capturing temporaries there).
+    std::function<void()> sweep = [&expired, store] { expired = store->expire_due(); };
+    co_await run_blocking(std::move(sweep));
+    if (!expired) {
+      log::warn("approvals", "expiry sweep failed", {}, {{"error", expired.error().message}});
+    } else {
+      for (const auto& record : *expired) audit_approval_decided(audit, record);
+    }
+    timer->expires_after(kApprovalSweepInterval);
+    boost::system::error_code ec;
+    co_await timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
 }
 
 template <class T>
@@ -76,6 +103,8 @@ struct PipelineAssembly::Parts {
   std::unique_ptr<DeliveryLedger> ledger;
   std::unique_ptr<DataSetAuditSink> audit_sink;
   std::unique_ptr<audit::AuditShipper> audit_shipper;  // null unless audit.ship.enabled
+  std::unique_ptr<asio::steady_timer> approval_sweep;
+  std::atomic<bool> stopping{false};
   asio::thread_pool blocking{2};
   std::unique_ptr<EnrichmentRunner> runner;
   Secret admin_token;
@@ -104,6 +133,8 @@ JobRunner& PipelineAssembly::runner() { return *parts_->runner; }
 void PipelineAssembly::close() {
   if (!parts_) return;
   if (parts_->audit_shipper) parts_->audit_shipper->stop();
+  parts_->stopping = true;
+  if (parts_->approval_sweep) parts_->approval_sweep->cancel();
   parts_->blocking.join();
   if (parts_->audit) parts_->audit->close();
 }
@@ -194,6 +225,11 @@ Result<std::unique_ptr<PipelineAssembly>> PipelineAssembly::build(const Config& 
   auto ledger = DeliveryLedger::open(state_db, SystemClock::instance());
   if (!ledger) return fail_to_start<std::unique_ptr<PipelineAssembly>>("delivery ledger", ledger.error());
   p->ledger = std::move(*ledger);
+  p->approval_sweep = std::make_unique<asio::steady_timer>(ioc);
+  asio::co_spawn(ioc,
+                 sweep_expired_approvals(p->approvals.get(), p->audit.get(), p->approval_sweep.get(), &p->stopping,
+                                         p->blocking_runner()),
+                 asio::detached);
 
   PipelineConfig pipeline_cfg;
   pipeline_cfg.governance.mode = *parse_governance_mode(cfg.mode);

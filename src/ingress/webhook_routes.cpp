@@ -22,6 +22,27 @@ void bump(metrics::Counter* counter) {
   if (counter != nullptr) counter->inc();
 }
 
+// 202 {"duplicate":...,"job_id":"..."}: the bytes ServerResponse::json gives (keys sorted), built
+// without a JSON document, on the thread that runs every enqueue callback.
+ServerResponse accepted_response(std::int64_t job_id, bool duplicate) {
+  ServerResponse r;
+  r.status = 202;
+  r.body.reserve(48);
+  r.body += duplicate ? R"({"duplicate":true,"job_id":")" : R"({"duplicate":false,"job_id":")";
+  r.body += std::to_string(job_id);
+  r.body += "\"}";
+  return r;
+}
+
+// The job payload: the Incident as JSON. The raw body is moved in rather than copied a second
+// time (to_json copies every member).
+std::string incident_payload(Incident& incident) {
+  nlohmann::json raw = std::move(incident.raw);
+  nlohmann::json doc = incident;
+  doc["raw"] = std::move(raw);
+  return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 void handle_webhook(const std::shared_ptr<WebhookContext>& ctx, ServerRequest req, Responder respond) {
   const std::string source_name = req.params["source"];
   auto it = ctx->sources.find(source_name);
@@ -72,10 +93,12 @@ void handle_webhook(const std::shared_ptr<WebhookContext>& ctx, ServerRequest re
   NewJob job;
   job.kind = "enrich";
   job.dedupe_key = incident->dedupe_key();
-  job.payload = nlohmann::json(*incident).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  job.payload = incident_payload(*incident);
   job.traceparent = trace.to_header();
-  std::string external_id = incident->external_id;
-  ctx->queue->enqueue(std::move(job), [ctx, respond, source_name, external_id, trace, counters](Result<EnqueueOutcome> r) {
+  std::string external_id = std::move(incident->external_id);
+  // Everything moved in: this callback runs once per webhook on the queue's syncer thread.
+  auto on_stored = [ctx, respond = std::move(respond), source_name, external_id = std::move(external_id),
+                    trace = std::move(trace), counters](Result<EnqueueOutcome> r) {
     IngressStats& stats = *ctx->stats;
     log::LogContext lc{.trace_id = trace.trace_id};
     if (!r) {
@@ -93,19 +116,23 @@ void handle_webhook(const std::shared_ptr<WebhookContext>& ctx, ServerRequest re
       respond(std::move(resp));
       return;
     }
-    std::string job_id = std::to_string(r->job_id);
     if (r->duplicate) {
       stats.duplicates++;
       bump(counters.duplicate);
     } else {
       stats.accepted++;
       bump(counters.accepted);
-      log::info("ingress", "webhook queued", {.trace_id = trace.trace_id, .job_id = job_id},
-                {{"source", source_name}, {"external_id", external_id}});
+      // Checked here: the fields' JSON object would be built even when info is off.
+      if (log::enabled(log::Level::info)) {
+        const std::string job_id = std::to_string(r->job_id);
+        log::info("ingress", "webhook queued", {.trace_id = trace.trace_id, .job_id = job_id},
+                  {{"source", source_name}, {"external_id", external_id}});
+      }
       if (ctx->on_new_job) ctx->on_new_job();
     }
-    respond(ServerResponse::json(202, {{"job_id", job_id}, {"duplicate", r->duplicate}}));
-  });
+    respond(accepted_response(r->job_id, r->duplicate));
+  };
+  ctx->queue->enqueue(std::move(job), std::move(on_stored));
 }
 
 }  // namespace

@@ -688,10 +688,13 @@ class Scan {
     // Credit card: 12..19 digits, spaces or dashes, Luhn.
     if (cfg_.credit_cards && !g.plus && !g.paren && g.digits >= 12 && g.digits <= 19 &&
         (g.count == 1 || (uniform && (seps[0] == ' ' || seps[0] == '-')))) {
-      std::string digits;
-      for (std::size_t k = i; k < e; ++k) {
-        if (digit(s_[k])) digits.push_back(s_[k]);
+      // On the stack: this runs for every long digit run, and 19 digits overflow the SSO buffer.
+      char buf[20];
+      std::size_t nd = 0;
+      for (std::size_t k = i; k < e && nd < sizeof buf; ++k) {
+        if (digit(s_[k])) buf[nd++] = s_[k];
       }
+      const std::string_view digits(buf, nd);
       if ((card_prefix(digits) || context_before(s_, i, {"card"})) && luhn_valid(digits)) {
         emit(i, e, PiiKind::credit_card);
         return e;
@@ -699,17 +702,18 @@ class Scan {
     }
     // US SSN: 3-2-4 (dash or space), 3-6 and 5-4 dash forms, 9 digits after an SSN keyword.
     if (cfg_.national_ids && !g.plus && !g.paren && g.digits == 9) {
-      std::string d;
-      for (std::size_t k = i; k < e; ++k) {
-        if (digit(s_[k])) d.push_back(s_[k]);
+      char dbuf[20];
+      std::size_t nd = 0;
+      for (std::size_t k = i; k < e && nd < sizeof dbuf; ++k) {
+        if (digit(s_[k])) dbuf[nd++] = s_[k];
       }
+      const std::string_view d(dbuf, nd);
       const bool shaped = (g.count == 3 && g.len[0] == 3 && g.len[1] == 2 && g.len[2] == 4 && uniform &&
                            (seps[0] == '-' || seps[0] == ' ')) ||
                           (g.count == 2 && seps[0] == '-' && ((g.len[0] == 3 && g.len[1] == 6) ||
                                                               (g.len[0] == 5 && g.len[1] == 4))) ||
                           (g.count == 1 && context_before(s_, i, {"ssn", "social security", "ss#", "ssa"}));
-      if (shaped && us_ssn_valid(std::string_view(d).substr(0, 3), std::string_view(d).substr(3, 2),
-                                 std::string_view(d).substr(5, 4))) {
+      if (shaped && us_ssn_valid(d.substr(0, 3), d.substr(3, 2), d.substr(5, 4))) {
         emit(i, e, PiiKind::us_ssn);
         return e;
       }
