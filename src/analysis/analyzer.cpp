@@ -228,12 +228,13 @@ void Analyzer::score_severity(AnalysisState& st) const {
       }
     }
   }
-  // Authentication failures are weak signals on their own.
-  thread_local LiteralMatcher::Hits hits;
-  hits.reset(phrases_->size());
-  phrases_->scan(st.event.raw.substr(0, 4096), hits);
-  if (hits.test(0) || hits.test(1) || hits.test(2) || hits.test(3)) {
-    if (score < 30) {
+  // Authentication failures are weak signals on their own (and change nothing above 30, so the
+  // scan is skipped then).
+  if (score < 30) {
+    thread_local LiteralMatcher::Hits hits;
+    hits.reset(phrases_->size());
+    phrases_->scan(st.event.raw.substr(0, 4096), hits);
+    if (hits.test(0) || hits.test(1) || hits.test(2) || hits.test(3)) {
       score = 30;
       reason("authentication failure");
     }

@@ -25,8 +25,11 @@ struct Pattern {
       Kind::exact;
   std::string ref_field;      // fieldref: compare with this field's value instead of `text`
   int literal_id = -1;        // contains: id in the rule set's LiteralMatcher (prefilter)
+  // exact/startswith/endswith: the value is a substring of the field it matches, so its literal
+  // occurs in the event whenever the scan covered the field values (structured events).
+  int field_literal_id = -1;
   std::string text;           // lower case unless `cased`
-  std::vector<bool> wild;     // glob: which characters of `text` are wildcards
+  std::vector<char> wild;     // glob: which characters of `text` are wildcards (not vector<bool>: hot loop)
   bool cased = false;
   std::shared_ptr<RE2> re;
   std::uint32_t net = 0, mask = 0;  // cidr (IPv4)
@@ -374,7 +377,26 @@ Result<std::vector<Pattern>> compile_values(const YAML::Node& node, const Modifi
     for (const auto& v : variants) {
       // Encoded values are literal text: escape their wildcards' look-alikes does not apply.
       Pattern p = glob_pattern(v, m.contains || m.endswith, m.contains || m.startswith, m.cased || encoded);
-      if (p.kind == Pattern::Kind::contains && p.text.size() >= 3) p.literal_id = lits.add(p.text);
+      if (p.kind == Pattern::Kind::contains && p.text.size() >= 3) {
+        p.literal_id = lits.add(p.text);
+      } else if ((p.kind == Pattern::Kind::exact || p.kind == Pattern::Kind::prefix ||
+                  p.kind == Pattern::Kind::suffix) &&
+                 p.text.size() >= 3) {
+        p.field_literal_id = lits.add(p.text);
+      } else if (p.kind == Pattern::Kind::glob) {
+        // Every literal run of a glob occurs in the value it matches: gate on the longest one.
+        std::size_t best = 0, best_len = 0;
+        for (std::size_t b = 0; b < p.text.size();) {
+          std::size_t e = b;
+          while (e < p.text.size() && !p.wild[e]) ++e;
+          if (e - b > best_len) {
+            best = b;
+            best_len = e - b;
+          }
+          b = e + 1;
+        }
+        if (best_len >= 3) p.field_literal_id = lits.add(std::string_view(p.text).substr(best, best_len));
+      }
       out.push_back(std::move(p));
     }
   }
@@ -548,6 +570,7 @@ struct SigmaRule::Compiled {
   // empty list: it can never hold); nullopt when no such set is known. Most rules search for
   // substrings that few events contain, so one check per rule replaces walking its condition.
   std::optional<std::vector<int>> gate;
+  std::optional<std::vector<int>> fields_gate;  // the same for events whose field values were scanned
 };
 
 namespace {
@@ -571,26 +594,34 @@ Need tighter_of(Need a, Need b) {
   return a->size() <= b->size() ? a : b;
 }
 
-Need field_test_need(const FieldTest& t) {
+// `fields_scanned`: the literal scan ran over every field value (structured events), so the
+// literals of exact/prefix/suffix patterns are necessary too; over the raw text it is not (text
+// parsers derive values, e.g. DOMAIN\user).
+int pattern_literal(const Pattern& p, bool fields_scanned) {
+  return p.literal_id >= 0 ? p.literal_id : fields_scanned ? p.field_literal_id : -1;
+}
+
+Need field_test_need(const FieldTest& t, bool fields_scanned) {
   if (t.all) {
     for (const Pattern& p : t.patterns) {
-      if (p.literal_id >= 0) return std::vector<int>{p.literal_id};
+      if (const int id = pattern_literal(p, fields_scanned); id >= 0) return std::vector<int>{id};
     }
     return std::nullopt;
   }
   std::vector<int> ids;
   for (const Pattern& p : t.patterns) {
-    if (p.literal_id < 0) return std::nullopt;
-    ids.push_back(p.literal_id);
+    const int id = pattern_literal(p, fields_scanned);
+    if (id < 0) return std::nullopt;
+    ids.push_back(id);
   }
   return ids;  // no patterns: any_of over nothing never holds
 }
 
-Need selection_need(const Selection& s) {
+Need selection_need(const Selection& s, bool fields_scanned) {
   Need need = std::vector<int>{};
   for (const auto& alt : s.alternatives) {
     Need alt_need;  // an empty AND always holds
-    for (const FieldTest& t : alt) alt_need = tighter_of(alt_need, field_test_need(t));
+    for (const FieldTest& t : alt) alt_need = tighter_of(alt_need, field_test_need(t, fields_scanned));
     need = union_of(need, alt_need);
   }
   for (const Pattern& k : s.keywords) {
@@ -600,14 +631,14 @@ Need selection_need(const Selection& s) {
   return need;
 }
 
-Need node_need(const SigmaRule::Compiled& c, int idx) {
+Need node_need(const SigmaRule::Compiled& c, int idx, bool fs) {
   const sigma::Node& n = c.condition.nodes[static_cast<std::size_t>(idx)];
-  auto sel = [&c](int k) { return selection_need(c.selections[static_cast<std::size_t>(k)]); };
+  auto sel = [&c, fs](int k) { return selection_need(c.selections[static_cast<std::size_t>(k)], fs); };
   switch (n.kind) {
     case sigma::Node::Kind::ref: return sel(n.ref);
     case sigma::Node::Kind::not_: return std::nullopt;
-    case sigma::Node::Kind::and_: return tighter_of(node_need(c, n.children[0]), node_need(c, n.children[1]));
-    case sigma::Node::Kind::or_: return union_of(node_need(c, n.children[0]), node_need(c, n.children[1]));
+    case sigma::Node::Kind::and_: return tighter_of(node_need(c, n.children[0], fs), node_need(c, n.children[1], fs));
+    case sigma::Node::Kind::or_: return union_of(node_need(c, n.children[0], fs), node_need(c, n.children[1], fs));
     case sigma::Node::Kind::any_of: {
       Need need = std::vector<int>{};
       for (int k : n.children) need = union_of(need, sel(k));
@@ -695,7 +726,8 @@ Result<SigmaRule> compile_rule(const YAML::Node& doc, std::string_view source, c
   auto cond = sigma::parse_condition(condition, compiled->names);
   if (!cond) return make_error(cond.error().code, "condition: " + cond.error().message);
   compiled->condition = std::move(*cond);
-  compiled->gate = node_need(*compiled, compiled->condition.root);
+  compiled->gate = node_need(*compiled, compiled->condition.root, false);
+  compiled->fields_gate = node_need(*compiled, compiled->condition.root, true);
   rule.compiled = std::move(compiled);
   return rule;
 }
@@ -797,7 +829,8 @@ void SigmaRuleSet::match(const ParsedEvent& event, const std::function<void(cons
   thread_local LiteralMatcher::Hits hits;
   // One pass over the event finds every substring any rule looks for.
   hits.reset(literals_->size());
-  if (event.format == InputFormat::text || event.fields.empty()) {
+  const bool fields_scanned = !(event.format == InputFormat::text || event.fields.empty());
+  if (!fields_scanned) {
     literals_->scan(event.raw, hits);
   } else {
     for (const Field& f : event.fields) literals_->scan(f.value, hits);
@@ -807,7 +840,8 @@ void SigmaRuleSet::match(const ParsedEvent& event, const std::function<void(cons
     if (!rule.category.empty() && !category_fits(rule.category, event.category)) continue;
     if (!rule.service.empty() && rule.service != event.service) continue;
     const auto& c = *rule.compiled;
-    if (c.gate && std::none_of(c.gate->begin(), c.gate->end(), [](int id) { return hits.test(id); })) continue;
+    const auto& gate = fields_scanned ? c.fields_gate : c.gate;
+    if (gate && std::none_of(gate->begin(), gate->end(), [](int id) { return hits.test(id); })) continue;
     memo.assign(c.selections.size(), -1);
     if (eval_node(c, c.condition.root, event, memo, hits)) on_match(rule);
   }

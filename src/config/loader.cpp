@@ -303,7 +303,41 @@ class ConfigBuilder {
         {"context_deadline_ms", into(p.context_deadline_ms, &YamlWalker::positive_int)},
         {"llm_max_output_tokens", into(p.llm_max_output_tokens, &YamlWalker::positive_int)},
         {"send_ai_events", into(p.send_ai_events, &YamlWalker::boolean)},
+        {"context", [&](const Node& v, const Path& k) { context(v, k, p); }},
     });
+  }
+
+  void context(const Node& node, const Path& path, PipelineSettings& p) const {
+    w_.fields(node, path, {
+        {"max_queries_per_job", into(p.context_max_queries_per_job, &YamlWalker::positive_int)},
+        {"templates", [&](const Node& v, const Path& k) {
+           if (!v.IsSequence()) w_.fail(v, k, "expected a list of templates");
+           for (std::size_t i = 0; i < v.size(); ++i) {
+             p.context_templates.push_back(context_template(v[i], k + "[" + std::to_string(i) + "]"));
+           }
+         }},
+    });
+  }
+
+  ContextTemplateSettings context_template(const Node& node, const Path& path) const {
+    ContextTemplateSettings t;
+    t.line = YamlWalker::line_of(node);
+    w_.fields(node, path, {
+        {"name", into(t.name, &YamlWalker::non_empty_string)},
+        {"source", [&](const Node& v, const Path& k) {
+           t.source = w_.one_of(v, k, {"dataset_powerquery", "dataset_query", "deep_visibility", "storyline",
+                                       "threat_notes"});
+         }},
+        {"applies_to", [&](const Node& v, const Path& k) { t.applies_to = w_.strings(v, k); }},
+        {"text", into(t.text, &YamlWalker::non_empty_string)},
+        {"window_before_minutes", into(t.window_before_minutes, &YamlWalker::non_negative_int)},
+        {"window_after_minutes", into(t.window_after_minutes, &YamlWalker::non_negative_int)},
+        {"max_results", into(t.max_results, &YamlWalker::positive_int)},
+    });
+    if (t.name.empty() || t.source.empty() || t.text.empty()) {
+      w_.fail(node, path, "a context template needs name, source and text");
+    }
+    return t;
   }
 
   void workers(const Node& node, const Path& path, WorkersConfig& wk) const {

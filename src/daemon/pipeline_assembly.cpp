@@ -236,8 +236,22 @@ Result<std::unique_ptr<PipelineAssembly>> PipelineAssembly::build(const Config& 
   pipeline_cfg.governance.auto_confidence_threshold = cfg.pipeline.auto_confidence_threshold;
   pipeline_cfg.governance.approval_ttl_minutes = cfg.pipeline.approval_ttl_minutes;
   pipeline_cfg.evidence.token_budget = static_cast<std::size_t>(cfg.pipeline.evidence_token_budget);
-  pipeline_cfg.context = with_defaults(ContextPlanConfig{});
-  pipeline_cfg.context.deadline_ms = cfg.pipeline.context_deadline_ms;
+  ContextPlanConfig context;
+  for (const auto& t : cfg.pipeline.context_templates) {
+    context.templates.push_back({.name = t.name,
+                                 .source = *parse_context_source(t.source),  // the loader checked the name
+                                 .applies_to = t.applies_to,
+                                 .text = t.text,
+                                 .window_before_minutes = t.window_before_minutes,
+                                 .window_after_minutes = t.window_after_minutes,
+                                 .max_results = t.max_results});
+  }
+  context.max_queries_per_job = cfg.pipeline.context_max_queries_per_job;
+  context.deadline_ms = cfg.pipeline.context_deadline_ms;
+  pipeline_cfg.context = with_defaults(std::move(context));
+  if (auto ok = validate(pipeline_cfg.context); !ok) {
+    return fail_to_start<std::unique_ptr<PipelineAssembly>>(cfg.source_name, ok.error());
+  }
   pipeline_cfg.send_ai_events = cfg.pipeline.send_ai_events;
 
   PipelineServices services;

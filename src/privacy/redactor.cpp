@@ -1,6 +1,7 @@
 #include "triagent/privacy/redactor.hpp"
 
 #include <algorithm>
+#include <array>
 #include <unordered_set>
 
 #include "scan_util.hpp"
@@ -55,8 +56,16 @@ void Redactor::find_named_values(std::string_view s, std::vector<PiiFinding>& ou
   const RedactorTables& t = *tables_;
   const std::size_t n = s.size();
   std::string key;
+  // Only '=', ':' and the first letters of "user " / "for " can start a named value; a table test
+  // skips every other byte (this loop runs over every byte the redactor sees).
+  static constexpr std::array<bool, 256> kStarts = [] {
+    std::array<bool, 256> m{};
+    for (unsigned char ch : std::string_view("=:uUf")) m[ch] = true;
+    return m;
+  }();
   for (std::size_t i = 0; i < n; ++i) {
     const char c = s[i];
+    if (!kStarts[static_cast<unsigned char>(c)]) continue;
     PiiKind kind = PiiKind::custom;
     std::size_t v = i + 1;
     if (c == '=' || c == ':') {

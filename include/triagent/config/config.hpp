@@ -115,6 +115,19 @@ struct LlmConfig {
   std::vector<LlmProviderConfig> providers;
 };
 
+// One context query template as written under pipeline.context.templates (the pipeline module's
+// ContextTemplate, in plain strings: the pipeline checks source names and placeholders at start-up).
+struct ContextTemplateSettings {
+  int line = 0;  // where it is written, for start-up errors
+  std::string name;
+  std::string source;                   // dataset_powerquery | dataset_query | deep_visibility | storyline | threat_notes
+  std::vector<std::string> applies_to;  // incident kinds / sources; empty: every incident
+  std::string text;
+  int window_before_minutes = 30;
+  int window_after_minutes = 30;
+  int max_results = 200;
+};
+
 // The enrichment pipeline's settings (the mode is Config::mode).
 struct PipelineSettings {
   std::string prompts_dir = "config/prompts";  // the versioned prompt templates
@@ -122,6 +135,9 @@ struct PipelineSettings {
   double auto_confidence_threshold = 0.8;      // auto mode: low-risk actions run at or above it
   int approval_ttl_minutes = 60;               // a pending approval expires (closed) after this
   int evidence_token_budget = 1600;            // evidence part of the prompt
+  // What context is fetched per incident; empty: the shipped templates (context_default_templates).
+  std::vector<ContextTemplateSettings> context_templates;
+  int context_max_queries_per_job = 8;
   int context_deadline_ms = 120'000;           // all context queries of one job
   int llm_max_output_tokens = 2048;
   bool send_ai_events = true;                  // assist/auto: ai_* events to DataSet (when enabled)
