@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "triagent/audit/audit_record.hpp"
+#include "triagent/core/clock.hpp"
 #include "triagent/core/ids.hpp"
 #include "triagent/core/json_safety.hpp"
 #include "triagent/net/require_role.hpp"
@@ -91,6 +92,19 @@ void audit_feedback(const std::shared_ptr<FeedbackRoutesContext>& ctx, const Job
                      });
 }
 
+// The seeds' "time to first action": from the incident's arrival to the first analyst verdict on
+// what the AI wrote. Only a job's first feedback counts, so edits and second opinions do not skew it.
+void observe_first_action(const std::shared_ptr<FeedbackRoutesContext>& ctx, const JobRecord& job) {
+  auto all = ctx->store->list(std::to_string(job.id), 2);
+  if (!all || all->size() != 1 || job.created_ms <= 0) return;
+  const double seconds = static_cast<double>(SystemClock::instance().now_ms() - job.created_ms) / 1000.0;
+  ctx->metrics
+      ->histogram("triagent_time_to_first_action_seconds",
+                  "From an incident's arrival to the first analyst feedback on its AI result.",
+                  {60, 300, 900, 1800, 3600, 14400, 28800, 86400})
+      .observe(seconds < 0 ? 0 : seconds);
+}
+
 void post_feedback(const std::shared_ptr<FeedbackRoutesContext>& ctx, ServerRequest req, Responder respond,
                    const Principal& who) {
   auto input = read_body(req.body);
@@ -109,6 +123,7 @@ void post_feedback(const std::shared_ptr<FeedbackRoutesContext>& ctx, ServerRequ
         ctx->metrics->counter("triagent_feedback_total", "Analyst feedback on AI results, by rating.",
                               {{"rating", r->rating}})
             .inc();
+        observe_first_action(ctx, job);
       }
       respond(ServerResponse::json(201, to_json(*r)));
     });

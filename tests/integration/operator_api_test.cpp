@@ -183,6 +183,8 @@ TEST_F(OperatorApiTest, FeedbackIsStoredWithTheCallersNameAndCounted) {
   auto metrics = call("GET", "/metrics", "", kViewer).body;
   EXPECT_NE(metrics.find("triagent_feedback_total{rating=\"edited\"} 1\n"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("triagent_ai_acceptance_ratio 0.5\n"), std::string::npos);
+  // Time to first action: observed once per job (the second feedback is not a first action).
+  EXPECT_NE(metrics.find("triagent_time_to_first_action_seconds_count 1\n"), std::string::npos) << metrics;
 
   // The audit chain holds the feedback record.
   std::ifstream audit(dir_.path() + "/audit/audit.jsonl");
