@@ -64,7 +64,7 @@ boost::asio::awaitable<Result<DataSetLogResult>> DataSetClient::query(DataSetLog
   if (!r) co_return r.error();
   Result<nlohmann::json> answer = dataset::read_v1_answer(*r, kQueryWhat, config_.read_key, config_.server_error_retry_ms);
   if (!answer) co_return answer.error();
-  co_return dataset::read_log_result(*answer, max_count);
+  co_return dataset::read_log_result(std::move(*answer), max_count);
 }
 
 }  // namespace triagent

@@ -108,10 +108,15 @@ DataSetTable read_table(const json& answer, int max_rows) {
   return table;
 }
 
-DataSetLogResult read_log_result(const json& answer, int max_rows) {
+DataSetLogResult read_log_result(json&& answer, int max_rows) {
   DataSetLogResult result;
   const json* sessions = member(answer, "sessions");
-  for (const json& m : array_or_empty(member(answer, "matches"))) {
+  json* matches = answer.is_object() ? &answer["matches"] : nullptr;
+  if (matches == nullptr || !matches->is_array()) {
+    result.continuation_token = text(member(answer, "continuationToken"));
+    return result;
+  }
+  for (json& m : *matches) {
     if (!m.is_object()) continue;
     if (static_cast<int>(result.events.size()) >= max_rows) break;
     DataSetLogEvent e;
@@ -120,7 +125,11 @@ DataSetLogResult read_log_result(const json& answer, int max_rows) {
     e.severity = read_severity(member(m, "severity"));
     e.thread = text(member(m, "thread"));
     e.session = text(member(m, "session"));
-    e.attributes = object_or_empty(member(m, "attributes"));
+    if (json* attrs = &m["attributes"]; attrs->is_object()) {
+      e.attributes = std::move(*attrs);
+    } else {
+      e.attributes = json::object();
+    }
     if (!e.session.empty()) e.session_attributes = object_or_empty(member(sessions, e.session));
     result.events.push_back(std::move(e));
   }

@@ -22,7 +22,9 @@ DvStateKind classify_dv_state(std::string_view state) {
   return DvStateKind::running;
 }
 
-Result<DvEvent> parse_dv_event(const json& object) {
+Result<DvEvent> parse_dv_event(const json& object) { return parse_dv_event(json(object)); }
+
+Result<DvEvent> parse_dv_event(json&& object) {
   if (!object.is_object()) return Error{ErrorCode::invalid_argument, "dv event: not a JSON object"};
   DvEvent e;
   e.id = text(member(object, "id"));
@@ -54,7 +56,7 @@ Result<DvEvent> parse_dv_event(const json& object) {
   e.file_full_name = text(member(object, "fileFullName"));
   e.file_sha256 = text(member(object, "fileSha256"));
   e.related_to_threat = s1::flag(member(object, "relatedToThreat"));
-  e.raw = object;
+  e.raw = std::move(object);
   return e;
 }
 

@@ -56,7 +56,7 @@ boost::asio::awaitable<void> run_log_query(DataSetClient& dataset, const Planned
   }
   std::vector<ContextEvent> events;
   events.reserve(logs->events.size());
-  for (const auto& e : logs->events) events.push_back(context_event_from_dataset_log(e, q.template_name));
+  for (auto& e : logs->events) events.push_back(context_event_from_dataset_log(std::move(e), q.template_name));
   record_events(r, std::move(events), !logs->continuation_token.empty(), q.max_results);
 }
 
@@ -73,8 +73,8 @@ boost::asio::awaitable<void> run_dv_query(DeepVisibility& dv, const PlannedQuery
   }
   std::vector<ContextEvent> events;
   events.reserve(result->events.size());
-  for (const auto& e : result->events) {
-    events.push_back(context_event_from_dv(e, q.template_name));
+  for (auto& e : result->events) {
+    events.push_back(context_event_from_dv(std::move(e), q.template_name));
     // The storyline's own events are reported under their source so the note can tell them apart.
     if (q.source == ContextSource::storyline) events.back().source = "storyline";
   }

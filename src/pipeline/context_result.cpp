@@ -2,6 +2,9 @@
 
 #include "triagent/pipeline/context_fetch.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 namespace triagent {
 
 std::size_t ContextResult::event_count() const {
@@ -22,6 +25,17 @@ std::vector<ContextEvent> ContextResult::all_events() const {
   out.reserve(event_count());
   for (const auto& q : queries) {
     if (q.status == ContextQueryStatus::ok) out.insert(out.end(), q.events.begin(), q.events.end());
+  }
+  return out;
+}
+
+std::vector<ContextEvent> ContextResult::take_events() {
+  std::vector<ContextEvent> out;
+  out.reserve(event_count());
+  for (auto& q : queries) {
+    if (q.status != ContextQueryStatus::ok) continue;
+    std::move(q.events.begin(), q.events.end(), std::back_inserter(out));
+    q.events.clear();
   }
   return out;
 }

@@ -187,7 +187,7 @@ asio::awaitable<JobOutcome> EnrichmentRunner::run(LeasedJob job) {
     if (q.status != ContextQueryStatus::skipped) queries_run.push_back(q.query);
     if (q.status == ContextQueryStatus::failed) degraded.push_back({q.template_name, q.error});
   }
-  for (auto& e : context.all_events()) events.push_back(std::move(e));
+  for (auto& e : context.take_events()) events.push_back(std::move(e));  // context is not read after this
   timer.lap("context");
 
   // 4. Pack: dedupe, rank, fit the token budget; every IOC and rule hit stays.

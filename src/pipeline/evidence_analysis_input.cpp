@@ -1,7 +1,11 @@
 #include "evidence_analysis_input.hpp"
 
+#include <algorithm>
 #include <string_view>
+#include <utility>
+#include <vector>
 
+#include "evidence_json_writer.hpp"
 #include "evidence_text.hpp"
 #include "triagent/analysis/text_util.hpp"
 
@@ -9,7 +13,6 @@ namespace triagent {
 namespace {
 
 using analysis::ifind;
-using Json = nlohmann::json;
 
 constexpr std::size_t kMaxKeys = 160;
 
@@ -17,9 +20,12 @@ class InputBuilder {
  public:
   InputBuilder(const ContextEvent& ev, std::size_t max_value) : ev_(ev), max_value_(max_value) {}
 
-  void put(const std::string& key, std::string_view value) {
-    if (value.empty() || out_.size() >= kMaxKeys || out_.contains(key)) return;
-    out_[key] = std::string(value.substr(0, evidence_text::utf8_floor(value, max_value_)));
+  void put(std::string_view key, std::string_view value) {
+    if (value.empty() || out_.size() >= kMaxKeys) return;
+    for (const auto& [k, v] : out_) {
+      if (k == key) return;  // the first value given for a key wins
+    }
+    out_.emplace_back(key, std::string(value.substr(0, evidence_text::utf8_floor(value, max_value_))));
   }
 
   // A value by DV name: the event's fields first, then its raw object.
@@ -47,9 +53,20 @@ class InputBuilder {
 
   void sysmon_view();
 
+  // The object as nlohmann would dump it (keys sorted, as its std::map keeps them), written
+  // directly: see evidence_json_writer.hpp for why.
   std::string text() {
     put("summary", ev_.summary);
-    return out_.dump(-1, ' ', false, Json::error_handler_t::replace);
+    std::sort(out_.begin(), out_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::string out = "{";
+    for (const auto& [k, v] : out_) {
+      if (out.size() > 1) out += ',';
+      evidence_json::append_json_string(out, k);
+      out += ':';
+      evidence_json::append_json_string(out, v);
+    }
+    out += '}';
+    return out;
   }
 
  private:
@@ -64,7 +81,9 @@ class InputBuilder {
 
   const ContextEvent& ev_;
   std::size_t max_value_;
-  Json out_ = Json::object();
+  // Keys are literals or names inside ev_ (which outlives the builder); values are often
+  // temporaries, so they are owned. At most kMaxKeys, so the linear duplicate check is cheap.
+  std::vector<std::pair<std::string_view, std::string>> out_;
 };
 
 int sysmon_event_id(std::string_view type) {

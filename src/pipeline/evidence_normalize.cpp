@@ -213,9 +213,8 @@ std::string first_member(const Json& object, const std::array<std::string_view, 
   return {};
 }
 
-}  // namespace
-
-ContextEvent context_event_from_dv(const DvEvent& e, std::string_view query_name) {
+// Everything of a DV event but its raw object (which the two entry points copy or move).
+ContextEvent dv_event_without_raw(const DvEvent& e, std::string_view query_name) {
   ContextEvent ev;
   ev.source = "deep_visibility";
   ev.query_name = std::string(query_name);
@@ -232,11 +231,27 @@ ContextEvent context_event_from_dv(const DvEvent& e, std::string_view query_name
   if (e.related_to_threat || analysis::iequals(member_text(e.raw, "relatedToThreat"), "true")) {
     add_field(ev, "relatedToThreat", "true");
   }
+  return ev;
+}
+
+}  // namespace
+
+ContextEvent context_event_from_dv(const DvEvent& e, std::string_view query_name) {
+  ContextEvent ev = dv_event_without_raw(e, query_name);
   ev.raw = e.raw;
   return ev;
 }
 
-ContextEvent context_event_from_dataset_log(const DataSetLogEvent& e, std::string_view query_name) {
+ContextEvent context_event_from_dv(DvEvent&& e, std::string_view query_name) {
+  ContextEvent ev = dv_event_without_raw(e, query_name);
+  ev.raw = std::move(e.raw);
+  return ev;
+}
+
+namespace {
+
+// Everything of a DataSet log match but its raw object.
+ContextEvent dataset_log_without_raw(const DataSetLogEvent& e, std::string_view query_name) {
   ContextEvent ev;
   ev.source = "dataset";
   ev.query_name = std::string(query_name);
@@ -268,11 +283,30 @@ ContextEvent context_event_from_dataset_log(const DataSetLogEvent& e, std::strin
   }
   // Structured attributes say it better than the message; a bare log line has only its message.
   if (shown < 3 && !e.message.empty()) add_field(ev, "message", e.message);
+  return ev;
+}
+
+}  // namespace
+
+ContextEvent context_event_from_dataset_log(const DataSetLogEvent& e, std::string_view query_name) {
+  ContextEvent ev = dataset_log_without_raw(e, query_name);
   ev.raw = Json{{"timestamp_ns", e.timestamp_ns},
                 {"message", bounded(e.message)},
                 {"severity", e.severity},
-                {"attributes", attrs},
+                {"attributes", e.attributes},
                 {"session_attributes", e.session_attributes}};
+  return ev;
+}
+
+ContextEvent context_event_from_dataset_log(DataSetLogEvent&& e, std::string_view query_name) {
+  ContextEvent ev = dataset_log_without_raw(e, query_name);
+  // Built member by member: an initializer list would copy the attribute objects.
+  ev.raw = Json::object();
+  ev.raw["timestamp_ns"] = e.timestamp_ns;
+  ev.raw["message"] = bounded(e.message);
+  ev.raw["severity"] = e.severity;
+  ev.raw["attributes"] = std::move(e.attributes);
+  ev.raw["session_attributes"] = std::move(e.session_attributes);
   return ev;
 }
 

@@ -99,6 +99,8 @@ struct DvResult {
 
 // One element of a DV events `data` list; invalid_argument when it is not an object.
 Result<DvEvent> parse_dv_event(const nlohmann::json& object);
+// The same, keeping `object` itself as the event's raw instead of a copy of it.
+Result<DvEvent> parse_dv_event(nlohmann::json&& object);
 
 class DeepVisibility {
  public:

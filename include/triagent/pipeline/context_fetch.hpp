@@ -80,6 +80,10 @@ struct ContextResult {
   std::string degraded_note() const;
   // Every event of the ok queries, in plan order.
   std::vector<ContextEvent> all_events() const;
+  // The same events moved out (the queries keep their counts in the audit already written): each
+  // event holds its source's raw JSON object, and copying then destroying those DOMs twice cost
+  // ~10% of the daemon's CPU in pipeline_bench. Call once, when the result is no longer read.
+  std::vector<ContextEvent> take_events();
 };
 
 // The result without events' raw objects (for the audit record and the job's stage record).

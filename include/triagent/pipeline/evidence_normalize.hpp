@@ -34,11 +34,15 @@ inline constexpr std::size_t kContextEventMaxFields = 40;
 // names (processName, processCmd, parentProcessName, pid, parentPid, fileFullName, dstIp, ...).
 // A "Behavioral Indicators" event's indicatorName becomes a "rule" field.
 ContextEvent context_event_from_dv(const DvEvent& event, std::string_view query_name = {});
+// The same, moving the event's raw object instead of copying it (the fetch stage's path).
+ContextEvent context_event_from_dv(DvEvent&& event, std::string_view query_name = {});
 
 // source "dataset", a log match (DataSetClient::query / LRQ log results). Host from the session's
 // serverHost, else the event's own host attributes; the event's scalar attributes as fields, the
 // message too when the attributes alone say little.
 ContextEvent context_event_from_dataset_log(const DataSetLogEvent& event, std::string_view query_name = {});
+// The same, moving the event's attribute objects instead of copying them.
+ContextEvent context_event_from_dataset_log(DataSetLogEvent&& event, std::string_view query_name = {});
 
 // source "dataset", one row of a PowerQuery / facet table: every column as a field; time, host and
 // user from columns with the usual names (timestamp, serverHost, user, ...) when present.
