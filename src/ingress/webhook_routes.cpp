@@ -96,7 +96,7 @@ void handle_webhook(const std::shared_ptr<WebhookContext>& ctx, ServerRequest re
   job.payload = incident_payload(*incident);
   job.traceparent = trace.to_header();
   std::string external_id = std::move(incident->external_id);
-  // Everything moved in: this callback runs once per webhook on the queue's syncer thread.
+  // Everything moved in: this callback runs once per webhook on the queue's writer thread.
   auto on_stored = [ctx, respond = std::move(respond), source_name, external_id = std::move(external_id),
                     trace = std::move(trace), counters](Result<EnqueueOutcome> r) {
     IngressStats& stats = *ctx->stats;

@@ -16,11 +16,10 @@ GroupCommitWriter::GroupCommitWriter(std::unique_ptr<JobStore> store, int max_ba
     : store_(std::move(store)),
       max_batch_(static_cast<std::size_t>(max_batch > 0 ? max_batch : 1)),
       depth_(store_->committed_depth()),
-      syncer_(store_->wal_path(), [this](WriterOperation& op, const Error* error) { deliver(op, error); }),
       thread_([this] { run(); }) {}
 
 GroupCommitWriter::~GroupCommitWriter() {
-  if (on_callback_thread()) {
+  if (std::this_thread::get_id() == thread_.get_id()) {
     // Joining itself is impossible and detaching would leave the thread running on freed memory.
     std::fputs("triagent: fatal: the job queue was destroyed from one of its own callbacks\n", stderr);
     std::abort();
@@ -46,14 +45,8 @@ void GroupCommitWriter::close() {
   std::unique_lock lock(mu_);
   closing_ = true;
   wake_.notify_all();
-  // From a callback: the writer closes after this batch (and it drains the syncer, so waiting here
-  // on the syncer thread would deadlock).
-  if (on_callback_thread()) return;
+  if (std::this_thread::get_id() == thread_.get_id()) return;  // the writer closes after this batch
   closed_cv_.wait(lock, [this] { return closed_; });
-}
-
-bool GroupCommitWriter::on_callback_thread() const {
-  return std::this_thread::get_id() == thread_.get_id() || syncer_.on_own_thread();
 }
 
 WriterCounters GroupCommitWriter::counters() const {
@@ -95,7 +88,7 @@ void GroupCommitWriter::run() {
       }
       lock.unlock();
       if (batch.front()->standalone()) {
-        execute_standalone(batch);
+        execute_standalone(*batch.front());
       } else {
         execute_batch(batch);
       }
@@ -111,8 +104,7 @@ void GroupCommitWriter::run() {
     if (closing_) {
       if (store_) {
         lock.unlock();
-        syncer_.drain();  // every committed batch synced and its callbacks run
-        store_.reset();   // finalizes the statements and closes the file
+        store_.reset();  // finalizes the statements and closes the file
         lock.lock();
         closed_ = true;
         closed_cv_.notify_all();
@@ -140,8 +132,9 @@ void GroupCommitWriter::execute_batch(Batch& batch) {
     const Error error = make_error(ErrorCode::unavailable, "queue store failed: " + cause.message);
     for (auto& op : batch) deliver(*op, &error);
   };
-  // NORMAL: COMMIT does not fsync; the syncer does, off this thread, before any callback runs.
-  if (auto r = store_->begin_batch(false); !r) return fail_all(r.error());
+  bool synced = false;
+  for (const auto& op : batch) synced = synced || op->needs_sync();
+  if (auto r = store_->begin_batch(synced); !r) return fail_all(r.error());
   for (auto& op : batch) {
     if (op->single_statement()) {
       op->run(*store_);
@@ -157,23 +150,12 @@ void GroupCommitWriter::execute_batch(Batch& batch) {
   transactions_.fetch_add(1);
   operations_.fetch_add(static_cast<std::int64_t>(batch.size()));
   depth_.store(store_->committed_depth(), std::memory_order_relaxed);
-  hand_over(batch);
+  for (auto& op : batch) deliver(*op, nullptr);
 }
 
-void GroupCommitWriter::execute_standalone(Batch& batch) {
-  batch.front()->run(*store_);
-  hand_over(batch);
-}
-
-void GroupCommitWriter::hand_over(Batch& batch) {
-  bool needs_fsync = false;
-  for (const auto& op : batch) needs_fsync = needs_fsync || op->needs_sync();
-  if (!needs_fsync && syncer_.idle()) {
-    for (auto& op : batch) deliver(*op, nullptr);
-    return;
-  }
-  syncer_.push(std::move(batch), needs_fsync);
-  batch.clear();
+void GroupCommitWriter::execute_standalone(WriterOperation& op) {
+  op.run(*store_);
+  deliver(op, nullptr);
 }
 
 void GroupCommitWriter::housekeep(bool overdue) {

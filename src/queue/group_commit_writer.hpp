@@ -1,9 +1,8 @@
 #pragma once
 // GroupCommitWriter: the one thread that owns the queue's SQLite connection. Callers submit
 // operations (a short mutex push); the thread takes up to `max_batch` of them, runs them in one
-// `BEGIN IMMEDIATE ... COMMIT` with a savepoint each, and hands the committed batch to a
-// WalSyncer, which fsyncs the write-ahead log (one fsync for every batch committed meanwhile) and
-// only then invokes their callbacks. When idle it does the housekeeping.
+// `BEGIN IMMEDIATE ... COMMIT` with a savepoint each, and only after the commit (one fsync for the
+// whole batch) invokes their callbacks. When idle it does the housekeeping.
 //
 //   GroupCommitWriter writer(std::move(store), 512);
 //   writer.submit(make_operation<EnqueueOutcome>([job](JobStore& s) { return s.enqueue(job); }, done));
@@ -20,7 +19,6 @@
 #include <vector>
 
 #include "queue/job_store.hpp"
-#include "queue/wal_syncer.hpp"
 #include "queue/writer_operation.hpp"
 
 namespace triagent::queue_detail {
@@ -42,7 +40,7 @@ class GroupCommitWriter {
   static constexpr std::chrono::seconds kHousekeepingOverdue{600};
 
   GroupCommitWriter(std::unique_ptr<JobStore> store, int max_batch);
-  // Closes, then stops the threads. Must not run from a callback (writer or syncer thread).
+  // Closes, then stops the thread. Must not run on the writer thread (from a callback).
   ~GroupCommitWriter();
   GroupCommitWriter(const GroupCommitWriter&) = delete;
   GroupCommitWriter& operator=(const GroupCommitWriter&) = delete;
@@ -61,11 +59,7 @@ class GroupCommitWriter {
 
   void run();
   void execute_batch(Batch& batch);
-  void execute_standalone(Batch& batch);
-  // Committed: callbacks after the WAL sync when the batch promised durability or an earlier
-  // batch is still being synced (commit order), directly otherwise.
-  void hand_over(Batch& batch);
-  bool on_callback_thread() const;
+  void execute_standalone(WriterOperation& op);
   void housekeep(bool overdue);
   void deliver(WriterOperation& op, const Error* error);
 
@@ -89,7 +83,6 @@ class GroupCommitWriter {
   std::atomic<std::int64_t> housekeeping_runs_{0};
   std::atomic<std::int64_t> housekeeping_failures_{0};
 
-  WalSyncer syncer_;    // its thread delivers the callbacks of synced batches
   std::thread thread_;  // last: starts after every member above is ready
 };
 

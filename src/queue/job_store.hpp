@@ -62,9 +62,6 @@ class JobStore {
   // False when SQLite rolled the transaction back by itself (disk full, I/O error): abort the batch.
   bool in_transaction() const { return db_->in_transaction(); }
 
-  // The write-ahead log next to the database file (SQLite's naming), for a sync of its own.
-  std::string wal_path() const { return options_.path + "-wal"; }
-
   // Jobs queued or leased, as of the last commit.
   std::int64_t committed_depth() const { return committed_depth_; }
 

@@ -31,8 +31,8 @@ class WriterOperation {
   // True for work that must run alone, outside a batch transaction (housekeeping).
   virtual bool standalone() const { return false; }
   // True when the caller is promised durability once its callback runs (a new job, a replay):
-  // the write-ahead log is fsynced after the batch's commit and before the callback. Others
-  // (leases, acks, reads) need no fsync of their own; the next one covers them too.
+  // the batch commits with synchronous=FULL. Others (leases, acks, reads) commit with NORMAL;
+  // the next FULL commit syncs the write-ahead log up to and including them.
   virtual bool needs_sync() const { return false; }
   // True when run() makes at most one write statement: SQLite already undoes a failed statement
   // on its own, so the writer skips the per-operation savepoint (two statements saved per call
