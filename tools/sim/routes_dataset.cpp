@@ -216,7 +216,7 @@ SimResponse dataset_add_events(SimContext& ctx, const SimRequest& req, const Pat
   index = 0;
   for (const auto& e : *events_it) {
     sess.events.push_back(e);
-    st.ingested_records.push_back(ingested_record(e, session_info, logs, session, stamps[index++]));
+    st.add_ingested(ingested_record(e, session_info, logs, session, stamps[index++]));
   }
   return SimResponse::json(200, {{"status", "success"}, {"bytesCharged", req.body.size()}});
 }

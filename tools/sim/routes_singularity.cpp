@@ -407,7 +407,7 @@ SimResponse dv_init_query(SimContext& ctx, const SimRequest& req, const PathPara
   const auto& events = ctx.scenario.dv_events;
   for (std::size_t i = 0; i < events.size() && static_cast<std::int64_t>(q.matches.size()) < limit; ++i) {
     if (events[i].time_ns < *from || events[i].time_ns > *to) continue;
-    if (filter->matches(render_dv_event(ctx.scenario, events[i], i))) q.matches.push_back(i);
+    if (filter->matches(ctx.dv_event_docs[i])) q.matches.push_back(i);
   }
   const std::string id = q.id;
   ctx.state.dv_queries[id] = std::move(q);
@@ -472,14 +472,16 @@ SimResponse dv_events_impl(SimContext& ctx, const SimRequest& req, const std::st
   }
   auto page = page_params(req);
   if (!page) return validation(page.error().message);
-  std::vector<json> items;
+  std::vector<const json*> items;
   for (std::size_t index : q.matches) {
-    json e = render_dv_event(ctx.scenario, ctx.scenario.dv_events[index], index);
+    const json& e = ctx.dv_event_docs[index];
     if (!type_path.empty() && !type_matches(type_path, e["eventType"].get<std::string>())) continue;
-    items.push_back(std::move(e));
+    items.push_back(&e);
   }
   if (req.param("sortOrder").value_or("asc") == "desc") std::reverse(items.begin(), items.end());
-  return SimResponse::json(200, paged(ctx, items, *page));
+  json data = json::array();
+  for (std::size_t i = page->offset; i < items.size() && i < page->offset + page->limit; ++i) data.push_back(*items[i]);
+  return SimResponse::json(200, page_answer(ctx, std::move(data), items.size(), *page));
 }
 
 SimResponse dv_events(SimContext& ctx, const SimRequest& req, const PathParams&) { return dv_events_impl(ctx, req, ""); }

@@ -19,28 +19,39 @@ std::vector<nlohmann::json> build_records(const Scenario& s) {
   return out;
 }
 
+std::vector<nlohmann::json> render_dv_events(const Scenario& s) {
+  std::vector<nlohmann::json> out;
+  out.reserve(s.dv_events.size());
+  for (std::size_t i = 0; i < s.dv_events.size(); ++i) out.push_back(render_dv_event(s, s.dv_events[i], i));
+  return out;
+}
+
 }  // namespace
 
 SimContext::SimContext(Scenario s, analysis::Analyzer a)
-    : scenario(std::move(s)), scenario_records(build_records(scenario)), analyzer(std::move(a)) {
+    : scenario(std::move(s)), scenario_records(build_records(scenario)),
+      dv_event_docs(render_dv_events(scenario)),
+      analyzer(std::move(a)) {
   state.reset(scenario);
 }
 
 std::vector<const nlohmann::json*> SimContext::records_between(std::int64_t from_ns, std::int64_t to_ns) const {
+  // Both sources are ordered by timestamp: find each range and merge, scenario records first among
+  // equal timestamps.
+  auto ts_of = [](const nlohmann::json& r) { return r["timestamp"].get<std::int64_t>(); };
+  auto before = [&](const nlohmann::json& r, std::int64_t ts) { return ts_of(r) < ts; };
+  auto first = std::lower_bound(scenario_records.begin(), scenario_records.end(), from_ns, before);
+  auto last = std::lower_bound(first, scenario_records.end(), to_ns, before);
+  auto ing = state.ingested_by_time.lower_bound(from_ns);
+  auto ing_end = state.ingested_by_time.lower_bound(to_ns);
   std::vector<const nlohmann::json*> out;
-  auto in_range = [&](const nlohmann::json& r) {
-    const std::int64_t ts = r["timestamp"].get<std::int64_t>();
-    return ts >= from_ns && ts < to_ns;
-  };
-  for (const auto& r : scenario_records) {
-    if (in_range(r)) out.push_back(&r);
+  while (first != last || ing != ing_end) {
+    if (ing == ing_end || (first != last && ts_of(*first) <= ing->first)) {
+      out.push_back(&*first++);
+    } else {
+      out.push_back((ing++)->second);
+    }
   }
-  for (const auto& r : state.ingested_records) {
-    if (in_range(r)) out.push_back(&r);
-  }
-  std::stable_sort(out.begin(), out.end(), [](const nlohmann::json* a, const nlohmann::json* b) {
-    return (*a)["timestamp"].get<std::int64_t>() < (*b)["timestamp"].get<std::int64_t>();
-  });
   return out;
 }
 

@@ -29,6 +29,7 @@ struct SimContext {
 
   const Scenario scenario;
   const std::vector<nlohmann::json> scenario_records;  // DataSet logs and DV events, by timestamp
+  const std::vector<nlohmann::json> dv_event_docs;     // render_dv_event of each scenario DV event, once
   const analysis::Analyzer analyzer;
   SimState state;
   ResponseCache cache;  // guarded by state.mu

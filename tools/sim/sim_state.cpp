@@ -2,6 +2,11 @@
 
 namespace triagent::sim {
 
+void SimState::add_ingested(nlohmann::json record) {
+  const std::int64_t ts = record["timestamp"].get<std::int64_t>();
+  ingested_by_time.emplace(ts, &ingested_records.emplace_back(std::move(record)));
+}
+
 void SimState::reset(const Scenario& scenario) {
   threats.clear();
   agents.clear();
@@ -17,6 +22,7 @@ void SimState::reset(const Scenario& scenario) {
   lrq_queries.clear();
   sessions.clear();
   ingested_records.clear();
+  ingested_by_time.clear();
   tag_log.clear();
   verdict_log.clear();
   status_log.clear();

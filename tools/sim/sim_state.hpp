@@ -86,7 +86,12 @@ struct SimState {
   std::map<std::string, DvQuery> dv_queries;
   std::map<std::string, LrqQuery> lrq_queries;
   std::map<std::string, AddEventsSession> sessions;
-  std::vector<nlohmann::json> ingested_records;  // addEvents events, queryable like scenario logs
+  // addEvents events, queryable like scenario logs. A deque keeps the index's pointers valid; the
+  // index (by timestamp, arrival order among equals) keeps a query's cost independent of how much
+  // was ingested before it.
+  std::deque<nlohmann::json> ingested_records;
+  std::multimap<std::int64_t, const nlohmann::json*> ingested_by_time;
+  void add_ingested(nlohmann::json record);
 
   // Change logs for /_sim/...
   std::vector<nlohmann::json> tag_log, verdict_log, status_log, action_log;
