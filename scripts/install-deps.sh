@@ -5,12 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # libboost1.81-dev: Asio and Beast are header-only; never the 1.74 default.
+# libjemalloc-dev: the daemon's allocator (cmake/TriagentDependencies.cmake says why).
 # chromium: the review UI's end-to-end test drives Debian's headless Chromium.
 packages=(
   build-essential cmake ninja-build pkg-config ccache git ca-certificates openssl curl
   libboost1.81-dev
   nlohmann-json3-dev libspdlog-dev libyaml-cpp-dev libssl-dev libcurl4-openssl-dev
-  libsqlite3-dev libre2-dev libhiredis-dev zlib1g-dev
+  libsqlite3-dev libre2-dev libhiredis-dev zlib1g-dev libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server
   chromium
