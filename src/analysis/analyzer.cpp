@@ -6,6 +6,7 @@
 
 #include "embedded_data.hpp"
 #include "literal_matcher.hpp"
+#include "triagent/analysis/id_field.hpp"
 #include "triagent/analysis/json_flatten.hpp"
 #include "triagent/analysis/text_util.hpp"
 
@@ -157,7 +158,8 @@ void Analyzer::collect_entities(AnalysisState& st) const {
     if (ev.format != InputFormat::text && budget > 0) {
       const std::string_view v = std::string_view(f.value).substr(0, budget);
       budget -= v.size();
-      extractor_.scan(v, st.indicators);
+      // An agent UUID looks like an MD5: a field named as an id gives no hashes.
+      (names_an_id(f.key) ? id_extractor_ : extractor_).scan(v, st.indicators);
     }
   }
   for (const auto& u : st.indicators.users) add_unique(st.users, u, cap);

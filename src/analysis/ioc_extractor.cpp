@@ -6,6 +6,7 @@
 #include <string>
 
 #include "triagent/analysis/fang.hpp"
+#include "triagent/analysis/id_field.hpp"
 #include "triagent/analysis/text_util.hpp"
 
 namespace triagent::analysis {
@@ -482,12 +483,13 @@ void IocExtractor::scan_fanged(std::string_view s, Indicators& out, int depth) c
     while (!word.empty() && (word.back() == '.' || word.back() == '-')) word.remove_suffix(1);
 
     if (all_hex && (word.size() == 32 || word.size() == 40 || word.size() == 64) && !is_alnum(next)) {
-      // Sysmon writes IMPHASH=<md5-length hash>; that is not a file hash.
+      // Sysmon writes IMPHASH=<md5-length hash>; that is not a file hash. Nor is an agent UUID
+      // (32 hex characters) after its field name.
       const std::string_view before = s.substr(i >= 24 ? i - 24 : 0, i >= 24 ? 24 : i);
       const bool imphash = ifind(before, "imphash") != std::string_view::npos ||
                            ifind(before, "authentihash") != std::string_view::npos ||
                            ifind(before, "import hash") != std::string_view::npos;
-      if (!imphash) {
+      if (options_.hashes && !imphash && !value_follows_id_name(s, i)) {
         lower.assign(word);
         to_lower_in_place(lower);
         auto& list = word.size() == 32 ? out.md5 : word.size() == 40 ? out.sha1 : out.sha256;

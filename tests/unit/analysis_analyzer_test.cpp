@@ -58,6 +58,21 @@ TEST(Analyzer, TextLineGetsFieldsAndIocs) {
   EXPECT_GE(j["ai_severity_score"].get<int>(), 20);
 }
 
+TEST(Analyzer, AgentUuidFieldsAreNoMd5ButHashFieldsAre) {
+  const std::string uuid = "ff819e70af13be381993075eb0ce5f2f";
+  const std::string md5 = "d7ab69fad18d4a643d84a271dfc0dbdf";
+  auto j = classify(R"({"agentUuid":")" + uuid + R"(","agent":{"uuid":")" + uuid + R"("},"AgentUUID":")" + uuid +
+                    R"(","file":{"md5":")" + md5 + R"("},"Hashes":"MD5=)" + md5 + R"("})");
+  ASSERT_EQ(j["ai_iocs"]["md5"].size(), 1u);
+  EXPECT_EQ(j["ai_iocs"]["md5"][0], md5);
+  // The same UUID inside a Deep Visibility query text.
+  j = classify(R"({"query":"AgentUUID = \")" + uuid + R"(\" AND EventType = \"Process Creation\""})");
+  EXPECT_TRUE(j["ai_iocs"]["md5"].empty());
+  j = classify("agentUuid=" + uuid + " md5=" + md5 + " action=blocked");
+  ASSERT_EQ(j["ai_iocs"]["md5"].size(), 1u);
+  EXPECT_EQ(j["ai_iocs"]["md5"][0], md5);
+}
+
 TEST(Analyzer, BenignLineIsQuiet) {
   const auto j = classify("2015-07-29 19:22:03,324 - INFO  [main:QuorumPeer@913] - LOOKING");
   EXPECT_EQ(j["ai_log_type"], "zookeeper");

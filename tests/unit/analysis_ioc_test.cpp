@@ -4,6 +4,7 @@
 #include <string>
 
 #include "triagent/analysis/fang.hpp"
+#include "triagent/analysis/id_field.hpp"
 #include "triagent/analysis/ioc_extractor.hpp"
 
 namespace triagent::analysis {
@@ -66,6 +67,38 @@ TEST(IocExtractor, HashesCvesPathsRegistryUsers) {
   EXPECT_TRUE(has(f.file_paths, "/usr/bin/curl"));
   EXPECT_TRUE(has(f.users, "CORP\\alice"));
   EXPECT_TRUE(has(f.registry_keys, "HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Run"));
+}
+
+TEST(IdField, NamesThatSayId) {
+  for (const char* n : {"agentUuid", "agent.uuid", "AgentUUID", "agentRealtimeInfo.agentId", "AgentID", "agent_id",
+                        "ProcessGuid", "uid", "id"}) {
+    EXPECT_TRUE(names_an_id(n)) << n;
+  }
+  for (const char* n : {"md5", "file.md5", "Hashes", "sha256", "valid", "fluid", "threatInfo.sha1", "I"}) {
+    EXPECT_FALSE(names_an_id(n)) << n;
+  }
+}
+
+TEST(IocExtractor, AgentUuidAfterItsFieldNameIsNoHash) {
+  const std::string uuid = "ff819e70af13be381993075eb0ce5f2f";
+  for (const std::string& text : {"AgentUUID = \"" + uuid + "\" AND EventType = \"Process Creation\"",
+                                 "{\"agentUuid\":\"" + uuid + "\",\"siteId\":\"1\"}", "agent.uuid=" + uuid,
+                                 "AgentId: " + uuid}) {
+    EXPECT_TRUE(scan(text).md5.empty()) << text;
+  }
+}
+
+TEST(IocExtractor, HashFieldsStillGiveHashes) {
+  const std::string md5 = "d7ab69fad18d4a643d84a271dfc0dbdf";
+  for (const std::string& text : {"md5=" + md5, "file.md5: " + md5, "Hashes=\"MD5=" + md5 + ",SHA256=x\"",
+                                 "{\"md5\":\"" + md5 + "\"}", "dropped " + md5 + " after the uuid check"}) {
+    EXPECT_TRUE(has(scan(text).md5, md5)) << text;
+  }
+  // Field-aware extraction without hashes (the analyzer's choice for id fields).
+  Indicators f;
+  IocExtractor(IocScanOptions{.hashes = false}).scan(md5 + " 8.8.8.8", f);
+  EXPECT_TRUE(f.md5.empty());
+  EXPECT_TRUE(has(f.ipv4, "8.8.8.8"));
 }
 
 TEST(IocExtractor, BoundedOutputOnHostileInput) {

@@ -70,6 +70,7 @@ class Analyzer {
   AnalyzerConfig config_;
   LogTypeDetector detector_;
   IocExtractor extractor_;
+  IocExtractor id_extractor_{IocScanOptions{.hashes = false}};  // values of id fields: no hashes
   const AttackCatalog* catalog_ = nullptr;
   std::shared_ptr<const SigmaRuleSet> rules_;
   std::shared_ptr<const LiteralMatcher> phrases_;  // severity phrases, found in one pass

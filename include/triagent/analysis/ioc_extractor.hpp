@@ -2,7 +2,8 @@
 // IocExtractor: finds indicators and entities in free text with hand-written scanners (linear
 // time, no backtracking): IPv4/IPv6, domains (checked against the TLD list), URLs, e-mail
 // addresses, MD5/SHA-1/SHA-256, CVE ids, Windows and Unix file paths, registry keys and
-// DOMAIN\user names. Defanged forms are fanged first. Values are de-duplicated per kind.
+// DOMAIN\user names. Defanged forms are fanged first. Values are de-duplicated per kind. A hex
+// value right after an id field name (`AgentUUID = "..."`) is an identifier, not a hash.
 //
 //   IocExtractor extractor;
 //   Indicators found;
@@ -43,6 +44,7 @@ struct IocScanOptions {
   bool paths = true;                // file paths and registry keys
   bool users = true;                // DOMAIN\user
   bool urls = true;                 // report URLs (off when rescanning inside a URL)
+  bool hashes = true;               // MD5/SHA-1/SHA-256 (off for the value of an id field)
 };
 
 class IocExtractor {
