@@ -77,18 +77,16 @@ asio::awaitable<Result<StepWrite>> write_note(const DeliveryPlan& plan, Singular
   co_return from_note_write(w, "delivery note");
 }
 
-asio::awaitable<Result<StepWrite>> write_alert_note(const DeliveryPlan& plan, bool interrupted,
-                                                    SingularityAlertsGraphql& alerts) {
+asio::awaitable<Result<StepWrite>> write_alert_note(const DeliveryPlan& plan, SingularityAlertsGraphql& alerts) {
   auto marker = note_marker(plan.job_id);
   if (!marker) co_return marker.error();
   if (plan.note_text.find(*marker) == std::string::npos) {
     co_return Error{ErrorCode::invalid_argument, "delivery alert note: the note text lacks the job's marker " + *marker};
   }
-  auto ok = co_await alerts.add_alert_note(plan.alert_note_alert_id, plan.note_text, call_options(plan));
-  if (!ok) co_return ok.error();
-  std::string detail = "posted";
-  if (interrupted) detail += " (the previous attempt was interrupted: the alert may now hold the note twice)";
-  co_return StepWrite{"alert:" + plan.alert_note_alert_id, true, std::move(detail)};
+  auto w = co_await alerts.add_alert_note_once(plan.alert_note_alert_id, *marker, plan.note_text, call_options(plan));
+  if (!w) co_return w.error();
+  if (!w->posted) co_return StepWrite{"marker-present", false, "marker already present: not posted again"};
+  co_return StepWrite{"alert:" + plan.alert_note_alert_id, true, "posted"};
 }
 
 // "[triagent:job-42 tags]": names the job's tags note. A job id holds no space, so this is never
@@ -130,11 +128,11 @@ asio::awaitable<Result<StepWrite>> write_events(const DeliveryPlan& plan, DataSe
                       std::to_string(receipt->events) + " events"};
 }
 
-asio::awaitable<Result<StepWrite>> write_step(const DeliveryPlan& plan, DeliveryStep step, bool interrupted,
+asio::awaitable<Result<StepWrite>> write_step(const DeliveryPlan& plan, DeliveryStep step,
                                               const DeliveryConnectors& c) {
   switch (step) {
     case DeliveryStep::note: co_return co_await write_note(plan, *c.threats);
-    case DeliveryStep::alert_note: co_return co_await write_alert_note(plan, interrupted, *c.alerts);
+    case DeliveryStep::alert_note: co_return co_await write_alert_note(plan, *c.alerts);
     case DeliveryStep::tags: co_return co_await write_tags(plan, *c.threats);
     case DeliveryStep::add_events: co_return co_await write_events(plan, *c.events);
   }
@@ -166,7 +164,7 @@ asio::awaitable<DeliveryStepReport> run_step(DeliveryLedger& ledger, const Block
     r.detail = "done by an earlier attempt";
     co_return r;
   }
-  auto written = co_await write_step(plan, step, begun->interrupted, c);
+  auto written = co_await write_step(plan, step, c);
   if (!written) {
     r.outcome = DeliveryOutcome::failed;
     r.error = written.error();

@@ -89,7 +89,14 @@ class FakeSinks {
       return json_response(200, R"({"status":"success","bytesCharged":100})");
     }
     if (r.method == "POST" && path == "/web/api/v2.1/unifiedalerts/graphql") {
+      json body = json::parse(r.body);
+      if (body["query"].get<std::string>().find("alertNotes") != std::string::npos) {
+        json data = json::array();
+        for (const auto& text : alert_notes_) data.push_back({{"id", "n"}, {"alertId", kAlert}, {"text", text}});
+        return json_response(200, json{{"data", {{"alertNotes", {{"data", data}}}}}}.dump());
+      }
       ++alert_posts_;
+      alert_notes_.push_back(body["variables"]["note"].get<std::string>());
       json action = {{"actionId", "S1/alert/addNote"},
                      {"success", json::array({{{"id", kAlert}}})},
                      {"failure", json::array()},
@@ -104,6 +111,10 @@ class FakeSinks {
   void add_note(const std::string& threat, const std::string& text) {
     std::lock_guard lock(mutex_);
     notes_[threat].push_back(text);
+  }
+  void add_alert_note(const std::string& text) {
+    std::lock_guard lock(mutex_);
+    alert_notes_.push_back(text);
   }
   std::vector<std::string> notes(const std::string& threat) {
     std::lock_guard lock(mutex_);
@@ -125,6 +136,10 @@ class FakeSinks {
     std::lock_guard lock(mutex_);
     return alert_posts_;
   }
+  std::vector<std::string> alert_notes() {
+    std::lock_guard lock(mutex_);
+    return alert_notes_;
+  }
   void set_events_fail(bool fail) {
     std::lock_guard lock(mutex_);
     events_fail_ = fail;
@@ -138,6 +153,7 @@ class FakeSinks {
   std::mutex mutex_;
   std::map<std::string, std::vector<std::string>> notes_;
   std::vector<json> events_;
+  std::vector<std::string> alert_notes_;
   int note_posts_ = 0;
   int event_posts_ = 0;
   int alert_posts_ = 0;
@@ -550,6 +566,27 @@ TEST(Deliverer, AlertNoteGoesThroughGraphqlOnce) {
   EXPECT_EQ(h.sinks.alert_posts(), 1);
   EXPECT_EQ(h.deliver(plan).steps[0].outcome, DeliveryOutcome::skipped);
   EXPECT_EQ(h.sinks.alert_posts(), 1);
+}
+
+TEST(Deliverer, AnAlertNotePostedBeforeAnInterruptionIsFoundNotPostedAgain) {
+  DeliveryHarness h(temp_db("alert-crash"));
+  DeliveryPlan plan = full_plan();
+  plan.note_threat_id.clear();
+  plan.tags_threat_id.clear();
+  plan.send_events = false;
+  plan.alert_note_alert_id = kAlert;
+  ASSERT_TRUE(h.deliver(plan).all_delivered());
+  // The crash: the post went through, the ledger never heard of it and still says `started`.
+  DeliveryHarness after(temp_db("alert-crash-after"));
+  ASSERT_TRUE(after.ledger->begin(plan.job_id, DeliveryStep::alert_note, std::string("alert:") + kAlert));
+  for (const auto& text : h.sinks.alert_notes()) after.sinks.add_alert_note(text);
+  DeliveryReport r = after.deliver(plan);
+  ASSERT_EQ(r.steps.size(), 1u);
+  EXPECT_EQ(r.steps[0].outcome, DeliveryOutcome::done) << (r.steps[0].error ? r.steps[0].error->message : "");
+  EXPECT_FALSE(r.steps[0].posted);
+  EXPECT_EQ(r.steps[0].detail, "marker already present: not posted again");
+  EXPECT_EQ(after.sinks.alert_posts(), 0);
+  EXPECT_EQ(after.sinks.alert_notes().size(), 1u);
 }
 
 TEST(Deliverer, NoteWithoutTheMarkerOrOnAnUnknownThreatFails) {

@@ -21,9 +21,9 @@
 //  - tags: the note "[triagent:tags: a, b] [triagent:job-42 tags]" is posted unless a note already
 //    holds the job's tags marker or the same tag-set text. The job marker is what finds an
 //    interrupted attempt's note: a retry re-runs the analysis, and its tags may differ.
-//  - alert_note: the UAM connector cannot list alert notes yet, so a crash between the post and
-//    the ledger write posts the note again on the retry (the report's detail says so when the
-//    previous attempt was interrupted).
+//  - alert_note: add_alert_note_once lists the UAM alert's notes (GraphQL alertNotes) and posts
+//    only when none holds the job's marker, as for the threat note. UAM writes are eventually
+//    consistent (apis.md B.7): a retry seconds after the crash could still miss the note.
 //  - add_events: DataSet cannot be asked first (see delivery_events.hpp): the same crash window
 //    sends identical events again, which share a deterministic triagent_event_id.
 // A failing step does not stop the others. Ledger calls are synchronous SQLite writes; pass a
