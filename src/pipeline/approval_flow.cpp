@@ -34,13 +34,18 @@ json approval_data(const ApprovalRecord& r) {
 Result<std::vector<ApprovalRecord>> request_approvals(const GovernanceDecision& decision, const TargetState& target,
                                                       const ApprovalContext& context, ApprovalStore& store,
                                                       audit::AuditLog* audit) {
-  std::vector<ApprovalRecord> held;
+  std::vector<ApprovalRequest> requests;
   for (const auto& action : decision.actions) {
-    if (action.disposition != ActionDisposition::needs_approval) continue;
-    auto created = store.create(make_approval_request(action, target, context));
-    if (!created) return created.error();
-    if (created->created) audit_approval_requested(audit, created->record);
-    held.push_back(std::move(created->record));
+    if (action.disposition == ActionDisposition::needs_approval) {
+      requests.push_back(make_approval_request(action, target, context));
+    }
+  }
+  std::vector<ApprovalRecord> held;
+  auto created = store.create_all(requests);
+  if (!created) return created.error();
+  for (auto& c : *created) {
+    if (c.created) audit_approval_requested(audit, c.record);
+    held.push_back(std::move(c.record));
   }
   return held;
 }

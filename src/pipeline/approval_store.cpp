@@ -205,9 +205,32 @@ Result<ApprovalRecord> ApprovalStore::fail_integrity(const ApprovalRecord& recor
 }
 
 Result<ApprovalCreated> ApprovalStore::create(const ApprovalRequest& request) {
-  if (auto ok = check_request(request); !ok) return ok.error();
+  auto created = create_all({request});
+  if (!created) return created.error();
+  return std::move(created->front());
+}
+
+Result<std::vector<ApprovalCreated>> ApprovalStore::create_all(const std::vector<ApprovalRequest>& requests) {
+  for (const auto& r : requests) {
+    if (auto ok = check_request(r); !ok) return ok.error();
+  }
+  std::vector<ApprovalCreated> out;
+  if (requests.empty()) return out;
   std::lock_guard lock(mutex_);
   const std::int64_t now = clock_.now_ms();
+  // One transaction for the job's approvals: one fsync, and all or none of them are recorded.
+  Transaction tx(*db_);
+  if (auto ok = tx.begin(); !ok) return ok.error();
+  for (const auto& r : requests) {
+    auto created = insert_unless_present(r, now);
+    if (!created) return created.error();
+    out.push_back(std::move(*created));
+  }
+  if (auto ok = tx.commit(); !ok) return ok.error();
+  return out;
+}
+
+Result<ApprovalCreated> ApprovalStore::insert_unless_present(const ApprovalRequest& request, std::int64_t now) {
   const std::string hash = approval_action_hash(request.action, request.params, request.threat_id, request.agent_id);
   {
     auto st = db_->prepare("INSERT INTO approvals (id, job_id, trace_id, action, params_json, threat_id, agent_id, "

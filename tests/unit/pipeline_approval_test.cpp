@@ -76,6 +76,30 @@ TEST(ApprovalStore, RejectsMalformedRequests) {
   EXPECT_EQ(f.store->create(r).error().code, ErrorCode::invalid_argument);
 }
 
+TEST(ApprovalStore, CreateAllRecordsAJobsApprovalsTogetherOrNone) {
+  ApprovalFixture f;
+  auto both = f.store->create_all({isolate_request("job-1"), verdict_request("job-1")});
+  ASSERT_TRUE(both) << both.error().message;
+  ASSERT_EQ(both->size(), 2u);
+  EXPECT_TRUE((*both)[0].created);
+  EXPECT_TRUE((*both)[1].created);
+  EXPECT_EQ((*both)[0].record.action, "isolate_endpoint");  // request order
+  EXPECT_NE((*both)[0].record.id, (*both)[1].record.id);
+
+  // A retry gets the same rows back; a batch with one bad request records nothing at all.
+  auto again = f.store->create_all({isolate_request("job-1"), verdict_request("job-1")});
+  ASSERT_TRUE(again);
+  EXPECT_FALSE((*again)[0].created);
+  EXPECT_EQ((*again)[1].record.id, (*both)[1].record.id);
+  auto bad = isolate_request("job-2");
+  bad.ttl_ms = 0;
+  EXPECT_EQ(f.store->create_all({verdict_request("job-2"), bad}).error().code, ErrorCode::invalid_argument);
+  auto all = f.store->list(std::nullopt, 100);
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->size(), 2u);
+  ASSERT_TRUE(f.store->create_all({}));
+}
+
 TEST(ApprovalStore, ApprovingRecordsWhoWhyAndWhenOnce) {
   ApprovalFixture f;
   auto id = f.create(isolate_request("job-1")).id;

@@ -74,6 +74,8 @@ class ApprovalStore {
 
   // invalid_argument for an empty job id, an unknown action, non-object params or ttl_ms <= 0.
   Result<ApprovalCreated> create(const ApprovalRequest& request);
+  // Several at once, in one transaction (one fsync; all or none are recorded), in request order.
+  Result<std::vector<ApprovalCreated>> create_all(const std::vector<ApprovalRequest>& requests);
   // Newest first; nullopt lists every status. limit within [1, kMaxApprovalListLimit].
   Result<std::vector<ApprovalRecord>> list(std::optional<ApprovalStatus> status, int limit);
   // not_found for an unknown id.
@@ -93,6 +95,8 @@ class ApprovalStore {
   Result<ApprovalRecord> load(std::string_view id, std::int64_t now);
   Result<ApprovalRecord> fail_integrity(const ApprovalRecord& record, std::int64_t now);
   Result<void> set_status(std::string_view id, ApprovalStatus from, ApprovalStatus to);
+  // Inside a transaction, with the mutex held: the row for (job, action hash), inserted if new.
+  Result<ApprovalCreated> insert_unless_present(const ApprovalRequest& request, std::int64_t now);
 
   std::unique_ptr<approval_detail::ApprovalDb> db_;
   const Clock& clock_;
