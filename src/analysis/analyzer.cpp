@@ -158,8 +158,9 @@ void Analyzer::collect_entities(AnalysisState& st) const {
     if (ev.format != InputFormat::text && budget > 0) {
       const std::string_view v = std::string_view(f.value).substr(0, budget);
       budget -= v.size();
-      // An agent UUID looks like an MD5: a field named as an id gives no hashes.
-      (names_an_id(f.key) ? id_extractor_ : extractor_).scan(v, st.indicators);
+      // An agent UUID looks like an MD5: a field named as an id gives no hashes (the name is only
+      // read when the value is long enough to hold one).
+      (v.size() >= 32 && names_an_id(f.key) ? id_extractor_ : extractor_).scan(v, st.indicators);
     }
   }
   for (const auto& u : st.indicators.users) add_unique(st.users, u, cap);

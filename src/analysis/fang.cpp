@@ -99,6 +99,8 @@ bool might_be_defanged(std::string_view t) {
         break;
       case 'h':
       case 'H':
+        // Most 'h's start ordinary words: only "hx..." and "ht..." can trigger.
+        if (i + 1 < t.size() && t[i + 1] != 'x' && t[i + 1] != 'X' && t[i + 1] != 't' && t[i + 1] != 'T') break;
         if (i + 4 < t.size() && (t[i + 1] == 'x' || t[i + 1] == 'X') && (t[i + 2] == 'x' || t[i + 2] == 'X')) return true;
         if (istarts_with(t.substr(i), "http")) {
           std::size_t k = i + 4;
@@ -132,7 +134,7 @@ bool might_be_defanged(std::string_view t) {
         }
         break;
       case ' ':
-        if (t.substr(i).starts_with(" AT ")) return true;
+        if (i + 1 < t.size() && t[i + 1] == 'A' && t.substr(i).starts_with(" AT ")) return true;
         break;
       default:
         break;

@@ -97,16 +97,18 @@ std::size_t ip_at(std::string_view s, std::size_t i) {
   // of a longer token.
   const bool after_colon = i > 0 && s[i - 1] == ':';
   std::size_t e = i;
-  bool colon = false;
+  std::size_t colons = 0;
   while (e < s.size() && (hex(s[e]) || s[e] == ':' || s[e] == '.')) {
-    colon = colon || s[e] == ':';
+    colons += s[e] == ':';
     ++e;
   }
   while (e > i && s[e - 1] == '.') --e;  // sentence dot
   if (e < s.size() && (word(s[e]))) return kNone;
   const std::string_view cand = s.substr(i, e - i);
+  const bool colon = colons > 0;
   if (colon) {
-    if (!after_colon && ipv6(cand)) return e;
+    // Every IPv6 text form has at least two colons ("::", "a::b", seven in the full form).
+    if (!after_colon && colons >= 2 && ipv6(cand)) return e;
     // host:port ("10.0.0.5:445"): the dotted quad before the port is the address.
     const std::size_t port = cand.find(':');
     const std::string_view quad = cand.substr(0, port);
@@ -114,7 +116,8 @@ std::size_t ip_at(std::string_view s, std::size_t i) {
                                                              std::string_view::npos;
     return quad.find('.') != std::string_view::npos && digits_follow && ipv4(quad) ? i + port : kNone;
   }
-  return ipv4(cand) ? e : kNone;
+  // A dotted quad has exactly three dots: most digit runs (dates, counters) are rejected here.
+  return std::count(cand.begin(), cand.end(), '.') == 3 && ipv4(cand) ? e : kNone;
 }
 
 struct Groups {
@@ -205,6 +208,14 @@ bool followed_cleanly(std::string_view s, std::size_t e) {
   return true;
 }
 
+// First letters of the cue words cue_at() knows (passport, travel, license, nhs, bank, mr, dr,
+// name, contact, customer, signed, follow, ...): any other word cannot be a cue.
+constexpr std::array<bool, 256> kCueFirst = [] {
+  std::array<bool, 256> t{};
+  for (unsigned char c : std::string_view("ptlnbmdcsfPTLNBMDCSF")) t[c] = true;
+  return t;
+}();
+
 class Scan {
  public:
   Scan(const PiiScanner::Impl& impl, std::string_view s, std::vector<PiiFinding>& out)
@@ -233,7 +244,7 @@ class Scan {
         ++i;
         continue;
       }
-      if (alpha(c)) {
+      if (alpha(c) && kCueFirst[static_cast<unsigned char>(c)]) {
         if (std::size_t e = cue_at(i)) {
           i = e;
           continue;
@@ -290,8 +301,10 @@ class Scan {
   // Secrets and tokens that start with a letter or punctuation.
   std::size_t special_at(std::size_t i) {
     if (!cfg_.secrets) return kNone;
-    const std::string_view rest = s_.substr(i);
     const char c = s_[i];
+    // Every secret below starts with '-', '/' or a letter; digits and punctuation leave early.
+    if (!(c == '-' || c == '/' || alpha(c))) return kNone;
+    const std::string_view rest = s_.substr(i);
     if (c == '-' && rest.starts_with("-----BEGIN ")) {
       const auto line_end = rest.find("-----", 11);
       if (line_end != std::string_view::npos && rest.substr(0, line_end).find("PRIVATE KEY") != std::string_view::npos) {

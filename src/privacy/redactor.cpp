@@ -16,6 +16,10 @@ struct RedactorTables {
   std::unordered_set<std::string> deny_fields;
   std::unordered_set<std::string> allow_fields;
   std::unordered_set<std::string> keep_values;   // lower case
+  // Bit min(length, 63) set for each user and host field name: most "key=" labels in text have a
+  // length no field name has, and skip the hash lookups.
+  std::uint64_t named_lengths = 0;
+  bool may_name(std::size_t length) const { return (named_lengths >> std::min<std::size_t>(length, 63)) & 1; }
 };
 
 namespace {
@@ -49,6 +53,9 @@ Result<Redactor> Redactor::create(const RedactionConfig& config) {
   tables->user_fields.insert("account name");
   tables->host_fields.insert("workstation name");
   tables->host_fields.insert("source workstation");
+  for (const auto* set : {&tables->user_fields, &tables->host_fields}) {
+    for (const auto& f : *set) tables->named_lengths |= std::uint64_t{1} << std::min<std::size_t>(f.size(), 63);
+  }
   return Redactor(std::move(*scanner), std::move(tables));
 }
 
@@ -84,8 +91,10 @@ void Redactor::find_named_values(std::string_view s, std::vector<PiiFinding>& ou
       if (key.front() == '"') key.erase(0, 1);
       // "alice Workstation Name": try the whole label, then its shorter word suffixes.
       while (true) {
-        if (t.user_fields.count(key)) kind = PiiKind::user;
-        else if (t.host_fields.count(key)) kind = PiiKind::host;
+        if (t.may_name(key.size())) {
+          if (t.user_fields.count(key)) kind = PiiKind::user;
+          else if (t.host_fields.count(key)) kind = PiiKind::host;
+        }
         if (kind != PiiKind::custom) break;
         const auto sp = key.find(' ');
         if (sp == std::string::npos) break;
@@ -126,7 +135,16 @@ void Redactor::add_known_names(std::string_view s, const Vault& vault, std::vect
   if (!vault.has_names()) return;
   thread_local std::string key;
   bool added = false;
-  auto name_char = [](char c) { return alnum(c) || c == '.' || c == '_' || c == '-' || c == '$' || c == '\\' || c == '@'; };
+  // By table: this tokenizer runs over every byte the redactor sees.
+  static constexpr std::array<bool, 256> kNameChar = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 256; ++c) {
+      const char ch = static_cast<char>(c);
+      t[c] = alnum(ch) || ch == '.' || ch == '_' || ch == '-' || ch == '$' || ch == '\\' || ch == '@';
+    }
+    return t;
+  }();
+  auto name_char = [](char c) { return kNameChar[static_cast<unsigned char>(c)]; };
   auto try_span = [&](std::size_t b, std::size_t e) {
     while (e > b && (s[e - 1] == '.' || s[e - 1] == '-')) --e;
     if (e - b < 3) return false;

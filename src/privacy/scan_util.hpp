@@ -6,14 +6,14 @@
 
 namespace triagent::privacy::detail {
 
-inline bool digit(char c) { return c >= '0' && c <= '9'; }
-inline bool alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-inline bool upper(char c) { return c >= 'A' && c <= 'Z'; }
-inline bool alnum(char c) { return digit(c) || alpha(c); }
-inline bool hex(char c) { return digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-inline bool space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-inline char lower(char c) { return upper(c) ? static_cast<char>(c + 32) : c; }
-inline bool word(char c) { return alnum(c) || c == '_' || static_cast<unsigned char>(c) >= 0x80; }
+inline constexpr bool digit(char c) { return c >= '0' && c <= '9'; }
+inline constexpr bool alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+inline constexpr bool upper(char c) { return c >= 'A' && c <= 'Z'; }
+inline constexpr bool alnum(char c) { return digit(c) || alpha(c); }
+inline constexpr bool hex(char c) { return digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+inline constexpr bool space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+inline constexpr char lower(char c) { return upper(c) ? static_cast<char>(c + 32) : c; }
+inline constexpr bool word(char c) { return alnum(c) || c == '_' || static_cast<unsigned char>(c) >= 0x80; }
 
 inline bool iequal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
