@@ -4,6 +4,7 @@
 #include <array>
 #include <unordered_set>
 
+#include "json_tree.hpp"
 #include "scan_util.hpp"
 
 namespace triagent::privacy {
@@ -255,12 +256,41 @@ std::string Redactor::redact_text(std::string_view text, Vault& vault) const {
   return out;
 }
 
+void Redactor::redact_field_value(std::string_view key, std::string& value, Vault& vault) const {
+  const RedactorTables& t = *tables_;
+  thread_local std::string lk;
+  lk.assign(key);
+  for (char& c : lk) c = lower(c);
+  if (t.allow_fields.count(lk)) return;
+  if (value.empty() || is_placeholder(value)) return;
+  if (t.deny_fields.count(lk)) {
+    value = vault.placeholder(placeholder_tag(PiiKind::password), value);
+    return;
+  }
+  const bool user = t.user_fields.count(lk) > 0;
+  const bool host = t.host_fields.count(lk) > 0;
+  if (!user && !host) return;
+  if (t.keep_values.count(lowered(value))) return;
+  value = vault.placeholder(placeholder_tag(user ? PiiKind::user : PiiKind::host), value);
+}
+
+void Redactor::redact_text_value(const std::string_view* key, std::string& value, Vault& vault) const {
+  if (key && !tables_->allow_fields.empty()) {
+    thread_local std::string lk;
+    lk.assign(*key);
+    for (char& c : lk) c = lower(c);
+    if (tables_->allow_fields.count(lk)) return;
+  }
+  if (value.empty() || is_placeholder(value)) return;
+  thread_local std::string out;
+  out.clear();
+  redact_text(value, vault, out);
+  value.swap(out);
+}
+
 void Redactor::redact_json_fields(nlohmann::json& value, const std::string* key, Vault& vault) const {
   if (value.is_object()) {
-    for (auto it = value.begin(); it != value.end(); ++it) {
-      const std::string k = it.key();
-      redact_json_fields(it.value(), &k, vault);
-    }
+    for (auto it = value.begin(); it != value.end(); ++it) redact_json_fields(it.value(), &it.key(), vault);
     return;
   }
   if (value.is_array()) {
@@ -268,28 +298,12 @@ void Redactor::redact_json_fields(nlohmann::json& value, const std::string* key,
     return;
   }
   if (!value.is_string() || key == nullptr) return;
-  const std::string lk = lowered(*key);
-  const RedactorTables& t = *tables_;
-  if (t.allow_fields.count(lk)) return;
-  const std::string& s = value.get_ref<const std::string&>();
-  if (s.empty() || is_placeholder(s)) return;
-  if (t.deny_fields.count(lk)) {
-    value = vault.placeholder(placeholder_tag(PiiKind::password), s);
-    return;
-  }
-  const bool user = t.user_fields.count(lk) > 0;
-  const bool host = t.host_fields.count(lk) > 0;
-  if (!user && !host) return;
-  if (t.keep_values.count(lowered(s))) return;
-  value = vault.placeholder(placeholder_tag(user ? PiiKind::user : PiiKind::host), s);
+  redact_field_value(*key, value.get_ref<std::string&>(), vault);
 }
 
 void Redactor::redact_json_text(nlohmann::json& value, const std::string* key, Vault& vault) const {
   if (value.is_object()) {
-    for (auto it = value.begin(); it != value.end(); ++it) {
-      const std::string k = it.key();
-      redact_json_text(it.value(), &k, vault);
-    }
+    for (auto it = value.begin(); it != value.end(); ++it) redact_json_text(it.value(), &it.key(), vault);
     return;
   }
   if (value.is_array()) {
@@ -297,11 +311,8 @@ void Redactor::redact_json_text(nlohmann::json& value, const std::string* key, V
     return;
   }
   if (!value.is_string()) return;
-  if (key && tables_->allow_fields.count(lowered(*key))) return;
-  const std::string& s = value.get_ref<const std::string&>();
-  if (s.empty() || is_placeholder(s)) return;
-  std::string out = redact_text(s, vault);
-  value = std::move(out);
+  const std::string_view k = key ? std::string_view(*key) : std::string_view();
+  redact_text_value(key ? &k : nullptr, value.get_ref<std::string&>(), vault);
 }
 
 void Redactor::redact_json(nlohmann::json& value, Vault& vault) const {
@@ -314,6 +325,16 @@ std::string Redactor::redact_line(std::string_view line, Vault& vault) const {
   std::string_view body = line;
   while (!body.empty() && (body.front() == ' ' || body.front() == '\t')) body.remove_prefix(1);
   if (!body.empty() && body.front() == '{') {
+    // The light tree first; what it declines goes through nlohmann (same result, slower).
+    thread_local JsonTree tree;
+    if (tree.parse(body)) {
+      tree.for_each_string([&](std::string_view key, std::string& v) { redact_field_value(key, v, vault); });
+      tree.for_each_string([&](std::string_view key, std::string& v) { redact_text_value(&key, v, vault); });
+      std::string out;
+      out.reserve(body.size() + 64);
+      tree.write(out);
+      return out;
+    }
     nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
     if (!j.is_discarded() && j.is_object()) {
       redact_json(j, vault);

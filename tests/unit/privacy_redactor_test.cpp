@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "triagent/privacy/redactor.hpp"
 
@@ -138,6 +139,44 @@ TEST(Redactor, KnownUserNamesInsidePathsAreRedacted) {
   EXPECT_EQ(r.redact_text(R"(C:\Users\jsmith\AppData\Local\Temp\x.docm opened)", v),
             R"(C:\Users\<USER_1>\AppData\Local\Temp\x.docm opened)");
   EXPECT_EQ(r.redact_text("NORTHWIND\\jsmith logged on", v), "NORTHWIND\\<USER_1> logged on");
+}
+
+// redact_line writes JSON lines through its own light tree; the result must be the nlohmann
+// round trip's, byte for byte, vault numbering included (and nlohmann's for what it declines).
+TEST(Redactor, JsonLinesMatchTheNlohmannRoundTrip) {
+  const Redactor r = make();
+  const std::vector<std::string> lines = {
+      R"({"z":1,"a":"mail bob@example.com","m":{"b":"call +1 415 555 0132","a":"card 4111 1111 1111 1111"}})",
+      R"({"User":"CORP\\alice","Computer":"ws1","Message":"Account Name: alice from 10.1.2.3","EventID":4624})",
+      R"({"a": 1.5e10, "b": -0.0, "c": 12345678901234567890, "c2": 18446744073709551616, "c3": -9223372036854775809,)"
+      R"( "d": [1, 2.25, "x@y.com", null, true, false], "e": 0.1, "f": 1E5, "g": 1e-7, "h": -0, "i": 100, "j": 3.0})",
+      R"({"e": "\u00e9\n\t\"\/\\ \u0001\u001f\u007f caf)" "\xC3\xA9" R"(", "f": {}, "g": [], "h": [[], [{}]]})",
+      R"({"pair": "\ud83d\ude00", "x": 1})",                        // surrogates: declined
+      R"({"dup": "a", "dup": "b"})",                                 // duplicate keys: declined
+      R"({"k\u0065y": "escaped key"})",                              // escaped key: declined
+      R"({"big": 1e999})",                                          // overflow: not JSON for nlohmann
+      R"({"trail": 1,})", R"({"a": 01})", R"({"a": tru})", R"({"a": "x"} x)", "{\"ctl\": \"a\tb\"}",
+      "{\"bad\": \"\xff\"}", "  {\"lead\": \"space\"}\r", R"({"deep":{"x":{"y":{"z":["password=hunter2",{"token":"abcd1234efgh"}]}}}})",
+      R"({"CommandLine":"net user bob P@ssw0rd! /add","query":"AgentUUID = \"ff819e70af13be381993075eb0ce5f2f\""})",
+      R"({"cut":"caf)" "\xC3\xA9" R"(@example.com \u00e9t\u00e9 jos)" "\xC3\xA9" R"(@corp.fr"})",
+      std::string("{\"n\":") + std::string(200, '[') + std::string(200, ']') + "}",
+  };
+  Vault fast, slow;
+  for (const auto& line : lines) {
+    const std::string got = r.redact_line(line, fast);
+    std::string_view body = line;
+    while (!body.empty() && body.front() == ' ') body.remove_prefix(1);
+    nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
+    std::string want;
+    if (!j.is_discarded() && j.is_object()) {
+      r.redact_json(j, slow);
+      want = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    } else {
+      want = r.redact_text(line, slow);
+    }
+    EXPECT_EQ(got, want) << line;
+  }
+  EXPECT_EQ(fast.size(), slow.size());
 }
 
 TEST(Redactor, HostileInputs) {

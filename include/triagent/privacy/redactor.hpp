@@ -49,6 +49,10 @@ class Redactor {
       : scanner_(std::move(scanner)), tables_(std::move(tables)) {}
   void find_named_values(std::string_view text, std::vector<PiiFinding>& out) const;
   void add_known_names(std::string_view text, const Vault& vault, std::vector<PiiFinding>& findings) const;
+  // One string under `key`: a user, host or deny-listed field is replaced whole (first pass)...
+  void redact_field_value(std::string_view key, std::string& value, Vault& vault) const;
+  // ...then free text is scanned (second pass), unless the field is allow-listed.
+  void redact_text_value(const std::string_view* key, std::string& value, Vault& vault) const;
   void redact_json_fields(nlohmann::json& value, const std::string* key, Vault& vault) const;
   void redact_json_text(nlohmann::json& value, const std::string* key, Vault& vault) const;
 
