@@ -21,6 +21,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <iterator>
+#include <map>
 #include <sstream>
 #include <string>
 #include <unistd.h>
@@ -152,6 +153,33 @@ double percentile(std::vector<double> v, double p) {
   return v[std::min(i, v.size() - 1)];
 }
 
+// Mean seconds per job of each stage, from the daemon's triagent_stage_duration_seconds histogram:
+// where a case's time goes beyond the upstream latencies the ideal counts.
+std::string stage_means(const std::string& exposition) {
+  std::map<std::string, std::pair<double, double>> by_stage;  // stage -> (sum, count)
+  std::istringstream in(exposition);
+  for (std::string line; std::getline(in, line);) {
+    const std::string prefix = "triagent_stage_duration_seconds_";
+    if (line.rfind(prefix, 0) != 0) continue;
+    const bool sum = line.compare(prefix.size(), 4, "sum{") == 0;
+    if (!sum && line.compare(prefix.size(), 6, "count{") != 0) continue;
+    const auto open = line.find("stage=\"");
+    const auto close = open == std::string::npos ? open : line.find('"', open + 7);
+    const auto space = line.rfind(' ');
+    if (close == std::string::npos || space == std::string::npos) continue;
+    auto& slot = by_stage[line.substr(open + 7, close - open - 7)];
+    (sum ? slot.first : slot.second) = std::atof(line.c_str() + space + 1);
+  }
+  std::string out;
+  for (const auto& [stage, v] : by_stage) {
+    if (v.second <= 0) continue;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%s%s %.0f ms", out.empty() ? "" : ", ", stage.c_str(), 1000 * v.first / v.second);
+    out += buf;
+  }
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -230,6 +258,8 @@ int main(int argc, char** argv) {
               elapsed_s, rate, ideal_rate, ideal_case_s, rate / ideal_rate);
   std::printf("  CPU per case: daemon %.1f ms, simulator %.1f ms (%ld cores)\n", 1000 * daemon_cpu / o.cases,
               1000 * sim_cpu / o.cases, sysconf(_SC_NPROCESSORS_ONLN));
+  std::printf("  mean stage time per case: %s\n",
+              stage_means(client.request("GET", "/metrics", "", bearer(kAdminToken)).body).c_str());
   std::printf("  prompt tokens per case: median %.0f, p95 %.0f (target <= 3000)\n", percentile(tokens, 0.5),
               percentile(tokens, 0.95));
   std::printf("  IOCs retained: %ld of %ld (%.1f%%, target 100%%)\n", iocs_kept, iocs_total,

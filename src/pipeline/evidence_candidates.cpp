@@ -65,6 +65,12 @@ bool is_usual_path(std::string_view path) {
   return false;
 }
 
+// Lets the sets be asked with a string_view, without building a std::string per lookup.
+struct TransparentHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
 class CandidateCollector {
  public:
   CandidateCollector(const Incident& incident, const analysis::Analyzer& analyzer, const EvidencePackerConfig& config)
@@ -115,8 +121,10 @@ class CandidateCollector {
   // Same source, time, host, summary and fields, or the same source and event id: the same event
   // returned twice (overlapping queries, a retried page).
   bool is_duplicate(const ContextEvent& ev, const EvidenceCandidate& c) {
-    content_key_ = ev.source + "\n" + std::to_string(c.time_ms) + "\n" + c.host + "\n" + c.summary;
-    for (const auto& [name, value] : c.fields) content_key_ += "\n" + name + "=" + value;
+    content_key_.clear();  // appended piece by piece: no temporaries for a key built per event
+    content_key_.append(ev.source).append(1, '\n').append(std::to_string(c.time_ms)).append(1, '\n');
+    content_key_.append(c.host).append(1, '\n').append(c.summary);
+    for (const auto& [name, value] : c.fields) content_key_.append(1, '\n').append(name).append(1, '=').append(value);
     id_key_ = evidence_text::member_text(ev.raw, "id");
     if (!id_key_.empty()) id_key_ = ev.source + "\nid:" + id_key_;
     auto it = seen_.find(content_key_);
@@ -244,9 +252,10 @@ class CandidateCollector {
         continue;
       }
       if (lower) analysis::to_lower_in_place(value);
-      const std::string lowered = to_lower(value);
-      if (entities_.count(lowered)) c.names_incident_entity = true;
-      std::string key = std::string(type) + "\n" + lowered;
+      std::string key = std::string(type) + "\n";
+      key.append(value);
+      if (!lower) analysis::to_lower_in_place(key);
+      if (entities_.count(std::string_view(key).substr(key.find('\n') + 1))) c.names_incident_entity = true;
       auto it = ioc_index_.find(key);
       if (it == ioc_index_.end()) {
         if (out_.catalog.iocs.size() >= config_.max_iocs) {
@@ -264,7 +273,7 @@ class CandidateCollector {
   const EvidencePackerConfig& config_;
   analysis::AnalysisState state_;
   EvidenceCandidates out_;
-  std::unordered_set<std::string> entities_;
+  std::unordered_set<std::string, TransparentHash, std::equal_to<>> entities_;
   std::unordered_map<std::string, std::size_t> seen_;  // dedupe keys -> candidate
   std::string content_key_, id_key_;                   // of the event being added
   std::unordered_map<std::string, std::size_t> ioc_index_;

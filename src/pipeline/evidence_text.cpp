@@ -50,6 +50,19 @@ std::string one_line(std::string_view s, std::size_t max_bytes) {
   out.reserve(std::min(s.size(), max_bytes) + 3);
   bool cut = false;
   for (std::size_t i = 0; i < s.size();) {
+    // Printable ASCII other than the space is copied as it is, a run at a time (most of any log).
+    std::size_t run = i;
+    while (run < s.size() && static_cast<unsigned char>(s[run]) - 0x21u < 0x5Eu) ++run;
+    if (run > i) {
+      const std::size_t room = max_bytes > out.size() ? max_bytes - out.size() : 0;
+      out.append(s.substr(i, std::min(run - i, room)));
+      if (run - i > room) {
+        cut = true;
+        break;
+      }
+      i = run;
+      continue;
+    }
     const unsigned char u = static_cast<unsigned char>(s[i]);
     std::string_view piece;
     std::size_t step = 1;

@@ -374,12 +374,18 @@ Result<std::string> render_case_note(const NoteInput& in, const NoteLimits& limi
     std::size_t n = count_chars(note);
     return n > limits.max_chars ? n - limits.max_chars : 0;
   };
-  // The lower sections give way first, line by line from their ends.
+  // The lower sections give way first, line by line from their ends. Each round drops the fewest
+  // lines whose characters cover the excess, then renders once: the "... N more" line only grows as
+  // N does, so no round drops a line that dropping them one at a time would have kept.
   for (Index i : {kEvidence, kTimeline, kTree, kQueries, kIocs, kAssets, kTechniques, kActions}) {
     Section& s = sections[i];
-    while (excess() > 0 && !s.lines.empty()) {
-      s.lines.pop_back();
-      ++s.hidden;
+    for (std::size_t over = excess(); over > 0 && !s.lines.empty(); over = excess()) {
+      std::size_t dropped = 0;
+      do {
+        dropped += count_chars(s.lines.back()) + 1;  // the line and its '\n'
+        s.lines.pop_back();
+        ++s.hidden;
+      } while (dropped < over && !s.lines.empty());
       note = render(sections);
     }
   }
