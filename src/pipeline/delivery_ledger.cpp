@@ -183,6 +183,16 @@ Result<std::unique_ptr<DeliveryLedger>> DeliveryLedger::open(const std::string& 
 
 Result<DeliveryBegin> DeliveryLedger::begin(std::string_view job_id, DeliveryStep step, std::string_view target) {
   std::lock_guard lock(impl_->mutex);
+  // The `started` row is committed without an fsync of its own (WAL, synchronous=NORMAL): it
+  // survives a process crash, and the next FULL commit (complete, fail) makes it durable too. A
+  // power loss may take it, and then the retry sees the step not started: the write steps check
+  // the server for the job's marker before posting anyway, so nothing is posted twice. Half of a
+  // job's delivery fsyncs, which serialise on this ledger, go.
+  if (auto ok = impl_->exec("PRAGMA synchronous=NORMAL", "synchronous"); !ok) return ok.error();
+  struct FullSyncAgain {
+    Impl& impl;
+    ~FullSyncAgain() { (void)impl.exec("PRAGMA synchronous=FULL", "synchronous"); }
+  } full_sync_again{*impl_};
   // IMMEDIATE: the read and the write below are one decision, also against another process.
   if (auto ok = impl_->exec("BEGIN IMMEDIATE", "begin"); !ok) return ok.error();
   auto rollback = [&](Error e) -> Result<DeliveryBegin> {

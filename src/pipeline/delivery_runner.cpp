@@ -1,5 +1,7 @@
 #include "triagent/pipeline/delivery_runner.hpp"
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
+
 #include "triagent/pipeline/note_render.hpp"
 
 namespace triagent {
@@ -186,6 +188,34 @@ asio::awaitable<DeliveryStepReport> run_step(DeliveryLedger& ledger, const Block
   co_return r;
 }
 
+// The Singularity writes, in the order an analyst reads them on the console: the note, then tags.
+asio::awaitable<std::vector<DeliveryStepReport>> singularity_steps(DeliveryLedger& ledger, const BlockingRunner& run,
+                                                                   const DeliveryPlan& plan, const DeliveryConnectors& c) {
+  std::vector<DeliveryStepReport> out;
+  if (!plan.note_threat_id.empty()) {
+    out.push_back(co_await run_step(ledger, run, plan, DeliveryStep::note, "threat:" + plan.note_threat_id,
+                                    c.threats != nullptr, c));
+  }
+  if (!plan.alert_note_alert_id.empty()) {
+    out.push_back(co_await run_step(ledger, run, plan, DeliveryStep::alert_note, "alert:" + plan.alert_note_alert_id,
+                                    c.alerts != nullptr, c));
+  }
+  if (!plan.tags_threat_id.empty()) {
+    out.push_back(co_await run_step(ledger, run, plan, DeliveryStep::tags, "threat:" + plan.tags_threat_id,
+                                    c.threats != nullptr, c));
+  }
+  co_return out;
+}
+
+asio::awaitable<std::vector<DeliveryStepReport>> dataset_steps(DeliveryLedger& ledger, const BlockingRunner& run,
+                                                               const DeliveryPlan& plan, const DeliveryConnectors& c) {
+  std::vector<DeliveryStepReport> out;
+  if (plan.send_events) {
+    out.push_back(co_await run_step(ledger, run, plan, DeliveryStep::add_events, "dataset", c.events != nullptr, c));
+  }
+  co_return out;
+}
+
 }  // namespace
 
 const char* to_string(DeliveryOutcome outcome) {
@@ -226,23 +256,16 @@ Deliverer::Deliverer(DeliveryLedger& ledger, BlockingRunner run_blocking)
     : ledger_(ledger), run_blocking_(std::move(run_blocking)) {}
 
 asio::awaitable<DeliveryReport> Deliverer::deliver(DeliveryPlan plan, DeliveryConnectors c) {
+  // DataSet and Singularity are independent sinks: their writes run side by side, so a job's
+  // delivery takes the longer of the two chains rather than their sum.
+  using namespace asio::experimental::awaitable_operators;
+  auto singularity = singularity_steps(ledger_, run_blocking_, plan, c);
+  auto dataset = dataset_steps(ledger_, run_blocking_, plan, c);
+  auto both = std::move(singularity) && std::move(dataset);
+  auto [first, second] = co_await std::move(both);
   DeliveryReport report;
-  if (!plan.note_threat_id.empty()) {
-    report.steps.push_back(co_await run_step(ledger_, run_blocking_, plan, DeliveryStep::note,
-                                             "threat:" + plan.note_threat_id, c.threats != nullptr, c));
-  }
-  if (!plan.alert_note_alert_id.empty()) {
-    report.steps.push_back(co_await run_step(ledger_, run_blocking_, plan, DeliveryStep::alert_note,
-                                             "alert:" + plan.alert_note_alert_id, c.alerts != nullptr, c));
-  }
-  if (!plan.tags_threat_id.empty()) {
-    report.steps.push_back(co_await run_step(ledger_, run_blocking_, plan, DeliveryStep::tags,
-                                             "threat:" + plan.tags_threat_id, c.threats != nullptr, c));
-  }
-  if (plan.send_events) {
-    report.steps.push_back(co_await run_step(ledger_, run_blocking_, plan, DeliveryStep::add_events, "dataset",
-                                             c.events != nullptr, c));
-  }
+  report.steps = std::move(first);
+  for (auto& s : second) report.steps.push_back(std::move(s));
   co_return report;
 }
 

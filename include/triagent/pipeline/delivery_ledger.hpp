@@ -12,9 +12,10 @@
 // begin() means the previous attempt died in between (a crash, a kill -9): the caller may have
 // posted without recording it, which is why the note step also looks for its marker on the server.
 //
-// Durability: WAL journal with synchronous=FULL, so every committed write (each call is one
-// transaction) survives a process crash and a power loss before the call returns; a few fsyncs per
-// job are cheap next to the HTTP calls around them. busy_timeout 5 s lets other connections (a second
+// Durability: WAL journal; each call is one transaction and survives a process crash once it
+// returns. complete() and fail() commit with synchronous=FULL, so they also survive a power loss;
+// begin()'s `started` row is not fsynced on its own (a power loss may lose it, and the note steps'
+// server-side marker check still stops a second post), which halves the fsyncs per job. busy_timeout 5 s lets other connections (a second
 // process, the lead's tools) share the file. Calls are synchronous and thread-safe (one mutex); run
 // them off the reactor (see Deliverer's BlockingRunner).
 

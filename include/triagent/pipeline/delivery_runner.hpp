@@ -26,8 +26,9 @@
 //    consistent (apis.md B.7): a retry seconds after the crash could still miss the note.
 //  - add_events: DataSet cannot be asked first (see delivery_events.hpp): the same crash window
 //    sends identical events again, which share a deterministic triagent_event_id.
-// A failing step does not stop the others. Ledger calls are synchronous SQLite writes; pass a
-// BlockingRunner to run them on a blocking pool, e.g.
+// The Singularity steps run in order (note, alert note, tags); the DataSet step runs beside them,
+// and the report lists the steps in step order. A failing step does not stop the others. Ledger
+// calls are synchronous SQLite writes; pass a BlockingRunner to run them on a blocking pool, e.g.
 //   boost::asio::awaitable<void> run_now(std::function<void()> work) { work(); co_return; }
 //   Deliverer::BlockingRunner r = [&pool](std::function<void()> w) {
 //     return boost::asio::co_spawn(pool, run_now(std::move(w)), boost::asio::use_awaitable); };
