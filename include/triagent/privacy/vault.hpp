@@ -76,6 +76,10 @@ class Vault {
   // (capped at 63) and a 4096-bit, two-probe Bloom filter over an FNV-1a hash of the lowered name.
   std::uint64_t name_lengths_ = 0;
   std::array<std::uint64_t, 64> name_bloom_{};
+  // Before hashing the whole token: one bit per (length, first byte, last byte), lower-cased,
+  // which rejects most tokens with three loads once many lengths are recorded.
+  std::array<std::uint64_t, 64> name_ends_{};
+  static std::size_t name_ends_bit(std::string_view name);
   static std::uint64_t name_hash(std::string_view name);  // of the ASCII-lower-cased bytes
 };
 
