@@ -25,33 +25,51 @@ constexpr std::array<std::string_view, 10> kProcessFields = {
 constexpr std::array<std::string_view, 6> kCommandFields = {"CommandLine", "ParentCommandLine", "ProcessCommandLine",
                                                             "COMMAND", "cmd", "proctitle"};
 
-// A list of leaf field names with their hashes, so testing a field costs a few integer compares
-// (collect_entities runs this for every field of every event against 44 names).
-template <std::size_t N>
-class LeafNames {
+// The entity field names in one small open-addressing table keyed by the leaf-name hash, so a
+// field costs one probe instead of a compare against each of the 44 names (collect_entities runs
+// this for every field of every event).
+enum : unsigned { kUserKind = 1, kHostKind = 2, kProcessKind = 4, kCommandKind = 8 };
+
+class EntityFieldNames {
  public:
-  explicit LeafNames(const std::array<std::string_view, N>& names) : names_(names) {
-    for (std::size_t i = 0; i < N; ++i) hashes_[i] = FieldList::name_hash(names[i]);
+  EntityFieldNames() {
+    add(kUserFields, kUserKind);
+    add(kHostFields, kHostKind);
+    add(kProcessFields, kProcessKind);
+    add(kCommandFields, kCommandKind);
   }
-  bool contains(std::string_view key, std::uint64_t leaf_hash) const {
-    for (std::size_t i = 0; i < N; ++i) {
-      if (hashes_[i] != leaf_hash) continue;
+  // The kinds whose lists hold the leaf name of `key` (case-insensitive).
+  unsigned kinds(std::string_view key, std::uint64_t leaf_hash) const {
+    unsigned found = 0;
+    for (std::size_t s = leaf_hash & kMask; slots_[s].kind != 0; s = (s + 1) & kMask) {
+      if (slots_[s].hash != leaf_hash) continue;
       const auto dot = key.rfind('.');
       const std::string_view leaf = dot == std::string_view::npos ? key : key.substr(dot + 1);
-      if (iequals(leaf, names_[i])) return true;
+      if (iequals(leaf, slots_[s].name)) found |= slots_[s].kind;
     }
-    return false;
+    return found;
   }
 
  private:
-  const std::array<std::string_view, N>& names_;
-  std::array<std::uint64_t, N> hashes_{};
+  static constexpr std::size_t kMask = 127;
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::string_view name;
+    unsigned kind = 0;
+  };
+  template <std::size_t N>
+  void add(const std::array<std::string_view, N>& names, unsigned kind) {
+    for (const auto name : names) {
+      const std::uint64_t h = FieldList::name_hash(name);
+      std::size_t s = h & kMask;
+      while (slots_[s].kind != 0) s = (s + 1) & kMask;
+      slots_[s] = Slot{h, name, kind};
+    }
+  }
+  std::array<Slot, kMask + 1> slots_{};
 };
 
-const LeafNames<kUserFields.size()> kUserLeaves(kUserFields);
-const LeafNames<kHostFields.size()> kHostLeaves(kHostFields);
-const LeafNames<kProcessFields.size()> kProcessLeaves(kProcessFields);
-const LeafNames<kCommandFields.size()> kCommandLeaves(kCommandFields);
+const EntityFieldNames kEntityFields;
 
 bool add_unique(std::vector<std::string>& list, std::string_view v, std::size_t cap) {
   if (v.empty() || v == "-" || list.size() >= cap) return false;
@@ -150,11 +168,12 @@ void Analyzer::collect_entities(AnalysisState& st) const {
   std::size_t budget = config_.max_event_bytes;
   for (std::size_t i = 0; i < ev.fields.size(); ++i) {
     const Field& f = ev.fields[i];
-    const std::uint64_t h = ev.fields.leaf_hash(i);
-    if (kUserLeaves.contains(f.key, h)) add_unique(st.users, f.value, cap);
-    else if (kHostLeaves.contains(f.key, h)) add_unique(st.hosts, f.value, cap);
-    else if (kProcessLeaves.contains(f.key, h)) add_unique(st.processes, f.value, cap);
-    if (kCommandLeaves.contains(f.key, h)) add_unique(st.command_lines, f.value, cap);
+    if (const unsigned kinds = kEntityFields.kinds(f.key, ev.fields.leaf_hash(i))) {
+      if (kinds & kUserKind) add_unique(st.users, f.value, cap);
+      else if (kinds & kHostKind) add_unique(st.hosts, f.value, cap);
+      else if (kinds & kProcessKind) add_unique(st.processes, f.value, cap);
+      if (kinds & kCommandKind) add_unique(st.command_lines, f.value, cap);
+    }
     if (ev.format != InputFormat::text && budget > 0) {
       const std::string_view v = std::string_view(f.value).substr(0, budget);
       budget -= v.size();

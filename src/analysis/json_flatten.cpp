@@ -1,5 +1,6 @@
 #include "triagent/analysis/json_flatten.hpp"
 
+#include <array>
 #include <cstdint>
 #include <string>
 
@@ -284,13 +285,14 @@ void append_json_escaped(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::size_t i = 0;
   while (i < s.size()) {
-    // Fast path: plain printable ASCII runs.
+    // Fast path: plain printable ASCII runs, tested by table (classify output is mostly these).
+    static constexpr std::array<bool, 256> kPlain = [] {
+      std::array<bool, 256> t{};
+      for (int c = 0x20; c < 0x80; ++c) t[c] = c != '"' && c != '\\';
+      return t;
+    }();
     std::size_t j = i;
-    while (j < s.size()) {
-      const auto c = static_cast<unsigned char>(s[j]);
-      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
-      ++j;
-    }
+    while (j < s.size() && kPlain[static_cast<unsigned char>(s[j])]) ++j;
     out.append(s.data() + i, j - i);
     i = j;
     if (i >= s.size()) break;
