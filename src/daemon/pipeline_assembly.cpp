@@ -23,6 +23,7 @@
 #include "triagent/pipeline/approval_flow.hpp"
 #include "triagent/pipeline/approval_routes.hpp"
 #include "triagent/pipeline/enrichment_runner.hpp"
+#include "triagent/pipeline/job_checkpoint_sweep.hpp"
 
 namespace triagent {
 
@@ -101,6 +102,8 @@ struct PipelineAssembly::Parts {
   std::unique_ptr<audit::AuditLog> audit;
   std::unique_ptr<ApprovalStore> approvals;
   std::unique_ptr<DeliveryLedger> ledger;
+  std::unique_ptr<JobCheckpointStore> checkpoints;
+  std::unique_ptr<asio::steady_timer> checkpoint_sweep;
   std::unique_ptr<DataSetAuditSink> audit_sink;
   std::unique_ptr<audit::AuditShipper> audit_shipper;  // null unless audit.ship.enabled
   std::unique_ptr<asio::steady_timer> approval_sweep;
@@ -135,6 +138,7 @@ void PipelineAssembly::close() {
   if (parts_->audit_shipper) parts_->audit_shipper->stop();
   parts_->stopping = true;
   if (parts_->approval_sweep) parts_->approval_sweep->cancel();
+  if (parts_->checkpoint_sweep) parts_->checkpoint_sweep->cancel();
   parts_->blocking.join();
   if (parts_->audit) parts_->audit->close();
 }
@@ -225,6 +229,20 @@ Result<std::unique_ptr<PipelineAssembly>> PipelineAssembly::build(const Config& 
   auto ledger = DeliveryLedger::open(state_db, SystemClock::instance());
   if (!ledger) return fail_to_start<std::unique_ptr<PipelineAssembly>>("delivery ledger", ledger.error());
   p->ledger = std::move(*ledger);
+  // Beside the ledger in state.db: the checkpoint and the ledger rows describe the same deliveries,
+  // so a backup or a restore of the file keeps them consistent with each other.
+  auto checkpoints = JobCheckpointStore::open({.path = state_db}, SystemClock::instance());
+  if (!checkpoints) return fail_to_start<std::unique_ptr<PipelineAssembly>>("job checkpoints", checkpoints.error());
+  p->checkpoints = std::move(*checkpoints);
+  // Kept as long as the queue keeps finished jobs: any job an admin can still replay finds its
+  // checkpoint (a dead job's too, which the queue never purges, until this retention passes).
+  JobCheckpointSweepConfig sweep_cfg;
+  sweep_cfg.retention = std::chrono::hours(cfg.queue.done_retention_hours);
+  p->checkpoint_sweep = std::make_unique<asio::steady_timer>(ioc);
+  asio::co_spawn(ioc,
+                 sweep_job_checkpoints(p->checkpoints.get(), sweep_cfg, p->checkpoint_sweep.get(), &p->stopping,
+                                       p->blocking_runner(), &SystemClock::instance()),
+                 asio::detached);
   p->approval_sweep = std::make_unique<asio::steady_timer>(ioc);
   asio::co_spawn(ioc,
                  sweep_expired_approvals(p->approvals.get(), p->audit.get(), p->approval_sweep.get(), &p->stopping,
@@ -267,6 +285,7 @@ Result<std::unique_ptr<PipelineAssembly>> PipelineAssembly::build(const Config& 
   services.analyze = p->analyze.get();
   services.approvals = p->approvals.get();
   services.ledger = p->ledger.get();
+  services.checkpoints = p->checkpoints.get();
   services.audit = p->audit.get();
   services.metrics = metrics;
   services.run_blocking = p->blocking_runner();

@@ -73,4 +73,9 @@ void delivery(const JobRef& job, const DeliveryReport& report) {
   }
 }
 
+void checkpoint(const JobRef& job, std::string_view event, json data) {
+  data["event"] = event;
+  record(job, kCheckpointKind, std::move(data));
+}
+
 }  // namespace triagent::enrichment_audit

@@ -1,6 +1,7 @@
 #include "triagent/pipeline/enrichment_runner.hpp"
 
 #include "pipeline/enrichment_audit.hpp"
+#include "triagent/core/access_control.hpp"
 #include "triagent/core/clock.hpp"
 #include "triagent/core/json_safety.hpp"
 #include "triagent/observability/log.hpp"
@@ -123,6 +124,81 @@ std::optional<JobOutcome> retry_for(const DeliveryReport& report) {
   return JobOutcome::retry("delivery: " + error->message, error->retry_after_ms);
 }
 
+
+// The checkpoint store's calls, off the reactor. Each work item is a named std::function (GCC 12:
+// no capturing lambda may be a temporary inside a co_await expression).
+asio::awaitable<void> off_reactor(const PipelineServices& s, std::function<void()> work) {
+  if (s.run_blocking) {
+    co_await s.run_blocking(std::move(work));
+  } else {
+    work();
+  }
+}
+
+asio::awaitable<Result<std::optional<JobCheckpoint>>> load_checkpoint(const PipelineServices& s,
+                                                                       const std::string& key) {
+  std::optional<Result<std::optional<JobCheckpoint>>> out;
+  std::function<void()> work = [&] { out.emplace(s.checkpoints->load(key)); };
+  co_await off_reactor(s, std::move(work));
+  co_return std::move(*out);
+}
+
+asio::awaitable<Result<JobCheckpoint>> save_checkpoint(const PipelineServices& s, const JobCheckpoint& checkpoint) {
+  std::optional<Result<JobCheckpoint>> out;
+  std::function<void()> work = [&] { out.emplace(s.checkpoints->save(checkpoint)); };
+  co_await off_reactor(s, std::move(work));
+  co_return std::move(*out);
+}
+
+// Stage 9 and the final result, from a checkpoint this attempt made or found. A transient delivery
+// failure sends the job round again; the ledger makes the steps already done no-ops, and the
+// checkpoint makes the next attempt start here.
+asio::awaitable<JobOutcome> deliver_checkpoint(const PipelineServices* services, JobCheckpoint checkpoint,
+                                               bool resumed, std::optional<TraceContext> trace, Incident incident,
+                                               enrichment_audit::JobRef audit, StageTimer timer) {
+  DeliveryReport delivered;
+  if (checkpoint.delivers()) {
+    Deliverer deliverer(*services->ledger, services->run_blocking);
+    delivered = co_await deliverer.deliver(delivery_plan_of(checkpoint, std::move(trace), std::move(incident)),
+                                           {services->threats, services->uam_alerts, services->ai_events});
+    enrichment_audit::delivery(audit, delivered);
+  }
+  timer.lap("deliver");
+  if (auto retry = retry_for(delivered)) co_return *retry;
+  json result = std::move(checkpoint.result);
+  result["delivery"] = delivery_json(delivered);
+  if (resumed) result["resumed_from_checkpoint"] = true;
+  co_return JobOutcome::done(result.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+// Saves the checkpoint before the first delivery step and says which one to deliver: this
+// attempt's, or the one another attempt stored first. nullopt: the job must go round again.
+asio::awaitable<std::optional<JobCheckpoint>> checkpoint_before_delivery(const PipelineServices* services,
+                                                                         JobCheckpoint checkpoint,
+                                                                         enrichment_audit::JobRef audit,
+                                                                         log::LogContext lc, std::string* error) {
+  if (services->checkpoints == nullptr || !checkpoint.delivers()) co_return checkpoint;
+  auto kept = co_await save_checkpoint(*services, checkpoint);
+  if (!kept && kept.error().code == ErrorCode::too_large) {
+    // Refusing to deliver over a size limit would lose the note; without a checkpoint the job is
+    // only as idempotent as the ledger makes it (as before checkpoints existed).
+    log::warn("pipeline", "checkpoint not saved; delivering without one", lc, {{"error", kept.error().message}});
+    enrichment_audit::checkpoint(audit, "not_saved", {{"reason", kept.error().message}});
+    co_return checkpoint;
+  }
+  if (!kept) {
+    *error = kept.error().message;
+    co_return std::nullopt;
+  }
+  if (kept->note_text != checkpoint.note_text || kept->result != checkpoint.result) {
+    log::warn("pipeline", "another attempt of this job saved its checkpoint first; delivering that one", lc);
+    enrichment_audit::checkpoint(audit, "adopted", {{"created_at", format_rfc3339_ms(kept->created_at_ms)}});
+  } else {
+    enrichment_audit::checkpoint(audit, "saved");
+  }
+  co_return std::move(*kept);
+}
+
 }  // namespace
 
 EnrichmentRunner::EnrichmentRunner(PipelineServices services, PipelineConfig config)
@@ -146,6 +222,31 @@ asio::awaitable<JobOutcome> EnrichmentRunner::run(LeasedJob job) {
     incident = payload->get<Incident>();
   } catch (const std::exception& e) {
     co_return JobOutcome::fail(std::string("payload is not an incident: ") + e.what());
+  }
+  const std::string payload_sha256 = sha256_hex(job.payload);
+
+  // An attempt that reached delivery before left a checkpoint: deliver it, analyse nothing.
+  if (services_.checkpoints != nullptr) {
+    auto found = co_await load_checkpoint(services_, key);
+    if (!found && found.error().code == ErrorCode::invalid_argument) co_return JobOutcome::fail(found.error().message);
+    if (!found) co_return JobOutcome::retry(found.error().message);
+    if (*found && (*found)->payload_sha256 != payload_sha256) {
+      // A job id reused after the queue was wiped: that checkpoint is another incident's.
+      log::warn("pipeline", "ignoring a checkpoint made from another payload", lc);
+    } else if (*found) {
+      JobCheckpoint checkpoint = std::move(**found);
+      enrichment_audit::checkpoint(audit, "resumed", {{"created_at", format_rfc3339_ms(checkpoint.created_at_ms)}});
+      if (config_.governance.mode == GovernanceMode::shadow && checkpoint.delivers()) {
+        // Shadow mode is how an operator stops every write: it applies to decisions taken before.
+        log::warn("pipeline", "shadow mode: the checkpoint's delivery is not run", lc);
+        JobCheckpoint result_only;
+        result_only.job_id = checkpoint.job_id;
+        result_only.result = std::move(checkpoint.result);
+        checkpoint = std::move(result_only);
+      }
+      co_return co_await deliver_checkpoint(&services_, std::move(checkpoint), true, trace, std::move(incident),
+                                            audit, StageTimer(services_.metrics));
+    }
   }
 
   StageTimer timer(services_.metrics);
@@ -261,35 +362,11 @@ asio::awaitable<JobOutcome> EnrichmentRunner::run(LeasedJob job) {
   auto note_text = render_case_note(note, config_.note);
   if (!note_text) co_return JobOutcome::fail("note: " + note_text.error().message);
 
-  // 9. Deliver what the mode allows, once per job whatever happens to the process.
-  DeliveryReport delivered;
-  if (decision.deliver_note || decision.deliver_tags) {
-    DeliveryPlan plan_out;
-    plan_out.job_id = key;
-    plan_out.trace = trace;
-    plan_out.incident = incident;
-    plan_out.note_text = *note_text;
-    plan_out.tags = render_tags(output);
-    if (decision.deliver_note) {
-      if (!target.threat_id.empty()) plan_out.note_threat_id = target.threat_id;
-      else if (!incident.entities.alert_ids.empty()) plan_out.alert_note_alert_id = incident.entities.alert_ids.front();
-    }
-    if (decision.deliver_tags && !target.threat_id.empty()) plan_out.tags_threat_id = target.threat_id;
-    if (config_.send_ai_events && services_.ai_events != nullptr) {
-      plan_out.events = build_ai_events({key, incident, output, packed.pack, plan_out.tags});
-      plan_out.send_events = true;
-    }
-    Deliverer deliverer(*services_.ledger, services_.run_blocking);
-    delivered = co_await deliverer.deliver(std::move(plan_out),
-                                           {services_.threats, services_.uam_alerts, services_.ai_events});
-    enrichment_audit::delivery(audit, delivered);
-  }
-
-  timer.lap("deliver");
   json governance = json::array();
   for (const auto& a : decision.actions) governance.push_back(to_json(a));
   json approval_ids = json::array();
   for (const auto& a : approvals) approval_ids.push_back(a.id);
+  // The result without "delivery", which deliver_checkpoint adds from each attempt's report.
   json result = {
       {"job", key},
       {"incident", {{"source", incident.source}, {"kind", incident.kind}, {"external_id", incident.external_id},
@@ -303,7 +380,6 @@ asio::awaitable<JobOutcome> EnrichmentRunner::run(LeasedJob job) {
       {"degraded_sources", json::array()},
       {"governance", governance},
       {"approvals", approval_ids},
-      {"delivery", delivery_json(delivered)},
       {"stats",
        {{"events_in", packed.stats.events_in}, {"evidence_items", packed.stats.kept},
         {"evidence_tokens", packed.stats.tokens}, {"iocs_total", packed.stats.iocs_total},
@@ -318,8 +394,31 @@ asio::awaitable<JobOutcome> EnrichmentRunner::run(LeasedJob job) {
                                       {"output_tokens", a.output_tokens}, {"errors", a.errors}});
   }
 
-  if (auto retry = retry_for(delivered)) co_return *retry;
-  co_return JobOutcome::done(result.dump(-1, ' ', false, json::error_handler_t::replace));
+  // 9. Deliver what the mode allows, once per job whatever happens to the process: the checkpoint
+  //    is saved first, so a later attempt delivers this same analysis.
+  JobCheckpoint checkpoint;
+  checkpoint.job_id = key;
+  checkpoint.payload_sha256 = payload_sha256;
+  checkpoint.note_text = *note_text;
+  checkpoint.result = std::move(result);
+  if (decision.deliver_note || decision.deliver_tags) {
+    checkpoint.tags = render_tags(output);
+    if (decision.deliver_note) {
+      if (!target.threat_id.empty()) checkpoint.note_threat_id = target.threat_id;
+      else if (!incident.entities.alert_ids.empty()) checkpoint.alert_note_alert_id = incident.entities.alert_ids.front();
+    }
+    if (decision.deliver_tags && !target.threat_id.empty()) checkpoint.tags_threat_id = target.threat_id;
+    if (config_.send_ai_events && services_.ai_events != nullptr) {
+      checkpoint.events = build_ai_events({key, incident, output, packed.pack, checkpoint.tags});
+      checkpoint.send_events = true;
+    }
+  }
+  std::string checkpoint_error;
+  std::optional<JobCheckpoint> to_deliver =
+      co_await checkpoint_before_delivery(&services_, std::move(checkpoint), audit, lc, &checkpoint_error);
+  if (!to_deliver) co_return JobOutcome::retry("checkpoint: " + checkpoint_error);
+  co_return co_await deliver_checkpoint(&services_, std::move(*to_deliver), false, trace, std::move(incident), audit,
+                                        timer);
 }
 
 }  // namespace triagent

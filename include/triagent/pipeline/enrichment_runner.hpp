@@ -7,13 +7,18 @@
 //   9 deliver (delivery_runner)    10 audit (every step above writes its records)
 // A failing source degrades the result and says so; a failing upstream that asked for time hands
 // the job back to the queue; nothing here ever runs an action the governance did not allow.
+// Before its first delivery step a job saves a checkpoint (job_checkpoint_store.hpp): note, tags,
+// events, targets and the result. An attempt that finds one (a retry after a transient delivery
+// failure, a restart after a crash, an admin replay) skips stages 1-8 and delivers it, so the LLM is
+// paid once, approvals are requested once and every attempt delivers the same analysis.
 //
 //   PipelineServices services{...};          // connectors (null = not configured), stores, audit
 //   EnrichmentRunner runner(services, pipeline_config);
 //   WorkerPool pool(io, queue, runner, ...);
 //
 // The job's result (stored with it, shown by the admin API and the review UI) is JSON:
-// {incident, produced_by, fallback, analysis, degraded, governance, approvals, delivery, stats}.
+// {incident, produced_by, fallback, analysis, degraded, governance, approvals, delivery, stats},
+// plus resumed_from_checkpoint: true when this attempt delivered an earlier attempt's checkpoint.
 
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
@@ -36,6 +41,7 @@
 #include "triagent/pipeline/delivery_ledger.hpp"
 #include "triagent/pipeline/evidence_packer.hpp"
 #include "triagent/pipeline/govern_policy.hpp"
+#include "triagent/pipeline/job_checkpoint_store.hpp"
 #include "triagent/pipeline/job_runner.hpp"
 #include "triagent/pipeline/note_render.hpp"
 #include "triagent/privacy/redactor.hpp"
@@ -56,6 +62,7 @@ struct PipelineServices {
   const AnalyzeStage* analyze = nullptr;          // required
   ApprovalStore* approvals = nullptr;             // required
   DeliveryLedger* ledger = nullptr;               // required
+  JobCheckpointStore* checkpoints = nullptr;      // null: every attempt analyses again
   audit::AuditLog* audit = nullptr;               // may be null (tests)
   PipelineMetrics* metrics = nullptr;             // stage durations, LLM usage; may be null
   // Runs a blocking call (SQLite) off the reactor and resumes on the caller's executor.

@@ -1,0 +1,217 @@
+// The job checkpoint (job_checkpoint.hpp, job_checkpoint_store.hpp): what a job saves before its
+// first delivery step, kept in real SQLite files and read back as a later attempt would.
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "triagent/core/clock.hpp"
+#include "triagent/pipeline/job_checkpoint.hpp"
+#include "triagent/pipeline/job_checkpoint_store.hpp"
+
+namespace triagent {
+namespace {
+
+using nlohmann::json;
+
+std::string temp_db(const std::string& name) {
+  auto path = std::filesystem::path(::testing::TempDir()) /
+              ("checkpoint_" + name + "_" + std::to_string(::getpid()) + ".db");
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+  return path.string();
+}
+
+JobCheckpoint sample(const std::string& job = "job-42", const std::string& note = "[triagent:job-42] summary") {
+  JobCheckpoint c;
+  c.job_id = job;
+  c.payload_sha256 = std::string(64, 'a');
+  c.note_text = note;
+  c.tags = {"triagent", "severity:high"};
+  DataSetEvent incident_event;
+  incident_event.thread = "t1";
+  incident_event.sev = 4;
+  incident_event.attrs = {{"triagent_event_id", job + ":incident"}, {"ai_summary", "caf\xc3\xa9 \"quoted\""}};
+  incident_event.ts_ns = 1'763'474'400'000'000'000;
+  DataSetEvent evidence_event;
+  evidence_event.attrs = {{"triagent_event_id", job + ":ev-1"}, {"ai_cited", true}};
+  c.events = {incident_event, evidence_event};
+  c.note_threat_id = "2287651234567890101";
+  c.tags_threat_id = "2287651234567890101";
+  c.send_events = true;
+  c.result = {{"job", job}, {"mode", "assist"}, {"analysis", {{"summary", "s"}, {"confidence", 0.9}}}};
+  return c;
+}
+
+std::unique_ptr<JobCheckpointStore> open_store(const std::string& path, const Clock& clock,
+                                               std::size_t max_body_bytes = 8 * 1024 * 1024) {
+  auto opened = JobCheckpointStore::open({.path = path, .max_body_bytes = max_body_bytes}, clock);
+  EXPECT_TRUE(opened) << opened.error().message;
+  return std::move(*opened);
+}
+
+void expect_same_delivery(const JobCheckpoint& a, const JobCheckpoint& b) {
+  EXPECT_EQ(a.job_id, b.job_id);
+  EXPECT_EQ(a.payload_sha256, b.payload_sha256);
+  EXPECT_EQ(a.note_text, b.note_text);
+  EXPECT_EQ(a.tags, b.tags);
+  ASSERT_EQ(a.events.size(), b.events.size());
+  for (std::size_t i = 0; i < a.events.size(); ++i) {
+    EXPECT_EQ(a.events[i].thread, b.events[i].thread);
+    EXPECT_EQ(a.events[i].sev, b.events[i].sev);
+    EXPECT_EQ(a.events[i].attrs, b.events[i].attrs);
+    EXPECT_EQ(a.events[i].ts_ns, b.events[i].ts_ns);
+  }
+  EXPECT_EQ(a.note_threat_id, b.note_threat_id);
+  EXPECT_EQ(a.alert_note_alert_id, b.alert_note_alert_id);
+  EXPECT_EQ(a.tags_threat_id, b.tags_threat_id);
+  EXPECT_EQ(a.send_events, b.send_events);
+  EXPECT_EQ(a.result, b.result);
+}
+
+TEST(JobCheckpointStore, ASavedCheckpointReadsBackWholeAfterAReopen) {
+  const std::string path = temp_db("roundtrip");
+  ManualClock clock(1'763'474'400'000);
+  {
+    auto store = open_store(path, clock);
+    auto kept = store->save(sample());
+    ASSERT_TRUE(kept) << kept.error().message;
+    expect_same_delivery(*kept, sample());
+    EXPECT_EQ(kept->created_at_ms, 1'763'474'400'000);
+  }
+  // A new connection (a restarted daemon) reads what the first one committed.
+  auto store = open_store(path, clock);
+  auto found = store->load("job-42");
+  ASSERT_TRUE(found) << found.error().message;
+  ASSERT_TRUE(found->has_value());
+  expect_same_delivery(**found, sample());
+  EXPECT_EQ((*found)->created_at_ms, 1'763'474'400'000);
+
+  DeliveryPlan plan = delivery_plan_of(**found, std::nullopt, Incident{});
+  EXPECT_EQ(plan.job_id, "job-42");
+  EXPECT_EQ(plan.note_text, "[triagent:job-42] summary");
+  EXPECT_EQ(plan.note_threat_id, "2287651234567890101");
+  EXPECT_EQ(plan.events.size(), 2u);
+  EXPECT_TRUE(plan.send_events);
+}
+
+TEST(JobCheckpointStore, AJobWithoutACheckpointHasNone) {
+  ManualClock clock;
+  auto store = open_store(temp_db("missing"), clock);
+  ASSERT_TRUE(store->save(sample("job-1")));
+  auto found = store->load("job-2");
+  ASSERT_TRUE(found) << found.error().message;
+  EXPECT_FALSE(found->has_value());
+}
+
+TEST(JobCheckpointStore, TheFirstCheckpointOfAJobIsKeptForTheSamePayload) {
+  ManualClock clock;
+  auto store = open_store(temp_db("first-wins"), clock);
+  ASSERT_TRUE(store->save(sample("job-42", "[triagent:job-42] first analysis")));
+  clock.advance(std::chrono::seconds(30));
+  // A second attempt that analysed again (its lease ran out) must deliver the first one's note.
+  auto kept = store->save(sample("job-42", "[triagent:job-42] second analysis"));
+  ASSERT_TRUE(kept) << kept.error().message;
+  EXPECT_EQ(kept->note_text, "[triagent:job-42] first analysis");
+  EXPECT_EQ(kept->created_at_ms, clock.now_ms() - 30'000);
+}
+
+TEST(JobCheckpointStore, ACheckpointOfAnotherPayloadIsReplaced) {
+  ManualClock clock;
+  auto store = open_store(temp_db("other-payload"), clock);
+  ASSERT_TRUE(store->save(sample("job-1", "[triagent:job-1] old incident")));
+  JobCheckpoint fresh = sample("job-1", "[triagent:job-1] new incident");
+  fresh.payload_sha256 = std::string(64, 'b');
+  auto kept = store->save(fresh);
+  ASSERT_TRUE(kept) << kept.error().message;
+  EXPECT_EQ(kept->note_text, "[triagent:job-1] new incident");
+  EXPECT_EQ((*store->load("job-1"))->payload_sha256, std::string(64, 'b'));
+}
+
+TEST(JobCheckpointStore, AHugeCheckpointIsRefusedWithAClearErrorAndNothingStored) {
+  ManualClock clock;
+  auto store = open_store(temp_db("too-large"), clock, 64 * 1024);
+  JobCheckpoint huge = sample();
+  huge.result["evidence"] = std::string(100 * 1024, 'x');
+  auto kept = store->save(huge);
+  ASSERT_FALSE(kept);
+  EXPECT_EQ(kept.error().code, ErrorCode::too_large);
+  EXPECT_TRUE(kept.error().message.starts_with("job checkpoints: the checkpoint of job-42 is 10")) << kept.error().message;
+  EXPECT_TRUE(kept.error().message.ends_with(" bytes, over the limit of 65536 bytes")) << kept.error().message;
+  EXPECT_FALSE(store->load("job-42")->has_value());
+  // A checkpoint within the limit still goes in.
+  EXPECT_TRUE(store->save(sample()));
+}
+
+TEST(JobCheckpointStore, ACheckpointNeedsAJobIdAndAPayloadHash) {
+  ManualClock clock;
+  auto store = open_store(temp_db("invalid"), clock);
+  JobCheckpoint no_job = sample();
+  no_job.job_id.clear();
+  EXPECT_EQ(store->save(no_job).error().code, ErrorCode::invalid_argument);
+  JobCheckpoint no_hash = sample();
+  no_hash.payload_sha256.clear();
+  EXPECT_EQ(store->save(no_hash).error().code, ErrorCode::invalid_argument);
+}
+
+TEST(JobCheckpointStore, AnUnreadableBodyIsAnErrorNotAGuess) {
+  const std::string path = temp_db("unreadable");
+  ManualClock clock;
+  auto store = open_store(path, clock);
+  ASSERT_TRUE(store->save(sample()));
+  // As another (newer) version of the daemon might have written it.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE job_checkpoints SET body = '{\"version\":2}'", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto found = store->load("job-42");
+  ASSERT_FALSE(found);
+  EXPECT_EQ(found.error().code, ErrorCode::invalid_argument);
+  EXPECT_NE(found.error().message.find("job-42 is unreadable: job checkpoint: body version 2 is not 1"),
+            std::string::npos)
+      << found.error().message;
+}
+
+TEST(JobCheckpointStore, PruneDeletesOnlyCheckpointsOlderThanTheCutoff) {
+  ManualClock clock(1'000'000);
+  auto store = open_store(temp_db("prune"), clock);
+  for (int i = 0; i < 1'205; ++i) ASSERT_TRUE(store->save(sample("job-old-" + std::to_string(i))));
+  clock.set_ms(2'000'000);
+  ASSERT_TRUE(store->save(sample("job-new")));
+  auto pruned = store->prune_created_before(1'500'000);
+  ASSERT_TRUE(pruned) << pruned.error().message;
+  EXPECT_EQ(*pruned, 1'205);  // across more than one chunk of a thousand
+  EXPECT_FALSE(store->load("job-old-0")->has_value());
+  EXPECT_FALSE(store->load("job-old-1204")->has_value());
+  EXPECT_TRUE(store->load("job-new")->has_value());
+  EXPECT_EQ(*store->prune_created_before(1'500'000), 0);
+}
+
+TEST(JobCheckpoint, ABodyOfTheWrongShapeDoesNotDecode) {
+  for (const char* body : {"", "[]", "{\"version\":1}", "{\"version\":1,\"note_text\":3}", "not json"}) {
+    auto c = decode_checkpoint_body(body);
+    ASSERT_FALSE(c) << body;
+    EXPECT_EQ(c.error().code, ErrorCode::invalid_argument) << body;
+  }
+  JobCheckpoint c = sample();
+  c.result = json::array();
+  EXPECT_FALSE(decode_checkpoint_body(encode_checkpoint_body(c)));
+}
+
+TEST(JobCheckpoint, OnlyACheckpointWithATargetOrEventsDelivers) {
+  JobCheckpoint shadow;
+  shadow.result = {{"mode", "shadow"}};
+  EXPECT_FALSE(shadow.delivers());
+  JobCheckpoint alert = shadow;
+  alert.alert_note_alert_id = "019a8f3c-5b2d-7e41-9c6a-3f2b1d0e4a57";
+  EXPECT_TRUE(alert.delivers());
+  JobCheckpoint events = shadow;
+  events.send_events = true;
+  EXPECT_TRUE(events.delivers());
+}
+
+}  // namespace
+}  // namespace triagent
