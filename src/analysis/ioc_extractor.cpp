@@ -21,7 +21,7 @@ constexpr std::array<std::string_view, 8> kFileLikeTlds = {"java", "py", "sh", "
 
 // Character classes by table: the word loop below runs on every byte of every event, and the
 // chained compares did not inline there.
-enum : unsigned char { kWordChar = 1, kHexChar = 2, kDigitChar = 4, kDotChar = 8 };
+enum : unsigned char { kWordChar = 1, kHexChar = 2, kDigitChar = 4, kDotChar = 8, kDigitOrDotChar = 16 };
 constexpr std::array<unsigned char, 256> kCharClass = [] {
   std::array<unsigned char, 256> t{};
   for (int c = 0; c < 256; ++c) {
@@ -30,6 +30,7 @@ constexpr std::array<unsigned char, 256> kCharClass = [] {
     if (is_hex(ch)) t[c] |= kHexChar;
     if (is_digit(ch)) t[c] |= kDigitChar;
     if (ch == '.') t[c] |= kDotChar;
+    if (ch == '.' || is_digit(ch)) t[c] |= kDigitOrDotChar;
   }
   return t;
 }();
@@ -152,8 +153,12 @@ bool is_known_tld(std::string_view label) {
 
 bool parse_ipv4(std::string_view s) { return is_ipv4_address(s); }
 
-// "::" alone is a valid address but never a useful indicator.
-bool parse_ipv6(std::string_view s) { return s != "::" && is_ipv6_address(s); }
+// "::" alone is a valid address but never a useful indicator. Without "::" an address has at
+// least six colons: times such as "10:00:01" are rejected before the full parse.
+bool parse_ipv6(std::string_view s) {
+  if (s.find("::") == std::string_view::npos && std::count(s.begin(), s.end(), ':') < 6) return false;
+  return s != "::" && is_ipv6_address(s);
+}
 
 bool is_private_ip(std::string_view ip) {
   if (ip.find(':') != std::string_view::npos) {
@@ -323,17 +328,19 @@ void IocExtractor::scan_fanged(std::string_view s, Indicators& out, int depth) c
       continue;
     }
     // A word: letters, digits, '.', '-', '_'.
+    // The classes of its bytes ANDed together say whether all are hex, or all digits and dots.
     std::size_t e = i;
-    bool all_hex = true, only_digits_dots = true;
+    unsigned char every = 0xFF;
     std::size_t dots = 0;
     while (e < n) {
       const unsigned char k = kCharClass[static_cast<unsigned char>(s[e])];
       if (!(k & kWordChar)) break;
-      all_hex = all_hex && (k & kHexChar);
-      if (k & kDotChar) ++dots;
-      else if (!(k & kDigitChar)) only_digits_dots = false;
+      every &= k;
+      dots += (k & kDotChar) != 0;
       ++e;
     }
+    const bool all_hex = every & kHexChar;
+    const bool only_digits_dots = every & kDigitOrDotChar;
     std::string_view word = s.substr(i, e - i);
     const char next = e < n ? s[e] : ' ';
 
