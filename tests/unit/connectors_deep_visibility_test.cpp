@@ -210,6 +210,22 @@ TEST(DeepVisibility, TheStatusRateLimitIsShared) {
   EXPECT_EQ(again.error().code, ErrorCode::timeout);
 }
 
+TEST(DeepVisibility, ARaisedStatusLimitLetsATenthOfASecondsCallsGoAtOnce) {
+  // 100/s: ten status calls may go together (queries started by an alert storm); the clock is
+  // frozen, so no token comes back and the eleventh cannot fit in its deadline.
+  S1Harness h(DvScript{{"RUNNING"}, {}});
+  h.config.deep_visibility.status_requests_per_second = 100;
+  ManualClock frozen;
+  DeepVisibility dv(h.config, h.upstream, frozen);
+  CallOptions options;
+  options.deadline = deadline_after(std::chrono::milliseconds(200));
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(h.run(dv.query_status(kQueryId, options))) << "call " << i;
+  auto eleventh = h.run(dv.query_status(kQueryId, options));
+  ASSERT_FALSE(eleventh);
+  EXPECT_EQ(eleventh.error().code, ErrorCode::timeout);
+  EXPECT_EQ(h.request_count(), 10u);
+}
+
 TEST(DeepVisibility, AFailedStatusCallCancelsTheQuery) {
   S1Harness h([](const HttpRequest& r) -> HttpResult {
     if (contains(r.url, "init-query")) return json_response(200, api_sample("s1_dv_init_query_response.json"));
