@@ -98,7 +98,7 @@ std::size_t ip_at(std::string_view s, std::size_t i) {
   const bool after_colon = i > 0 && s[i - 1] == ':';
   std::size_t e = i;
   std::size_t colons = 0;
-  while (e < s.size() && (hex(s[e]) || s[e] == ':' || s[e] == '.')) {
+  while (e < s.size() && ip_char(s[e])) {
     colons += s[e] == ':';
     ++e;
   }
@@ -260,9 +260,11 @@ class Scan {
           continue;
         }
       }
-      // Skip the rest of this word: nothing starts inside it.
+      // Skip the rest of this word: nothing starts inside it (special_at may already know where
+      // its letters and digits end).
       const bool in_word = word(c);
       ++i;
+      if (in_word && word_known_end_ > i) i = word_known_end_;
       while (in_word && i < n && word(s_[i])) ++i;
     }
   }
@@ -390,7 +392,10 @@ class Scan {
     if (!alpha(c)) return kNone;
     // key=value / key: value secrets, and "net user name password".
     std::size_t w = i;
-    while (w < s_.size() && (alnum(s_[w]) || s_[w] == '_' || s_[w] == '-')) ++w;
+    while (w < s_.size() && key_char(s_[w])) ++w;
+    // Up to the first '-' the key is all word bytes: run() need not read them again.
+    word_known_end_ = std::find(s_.begin() + static_cast<std::ptrdiff_t>(i), s_.begin() + static_cast<std::ptrdiff_t>(w), '-') -
+                      s_.begin();
     const std::string_view key = s_.substr(i, w - i);
     if (key.size() < 3 || key.size() > 32) return kNone;
     std::size_t v = w;
@@ -811,6 +816,7 @@ class Scan {
   std::string_view s_;
   std::vector<PiiFinding>& out_;
   std::size_t floor_ = 0;  // findings never overlap: nothing may start before this
+  std::size_t word_known_end_ = 0;  // word bytes run at least up to here (from special_at)
 };
 
 }  // namespace

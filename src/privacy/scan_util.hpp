@@ -13,7 +13,7 @@ inline constexpr bool space(char c) { return c == ' ' || c == '\t' || c == '\r' 
 
 // The scanners test these classes on nearly every byte they read; one table load each is
 // cheaper than the chains of compares.
-enum : unsigned char { kClassAlpha = 1, kClassAlnum = 2, kClassHex = 4, kClassWord = 8 };
+enum : unsigned char { kClassAlpha = 1, kClassAlnum = 2, kClassHex = 4, kClassWord = 8, kClassKey = 16, kClassIp = 32 };
 inline constexpr std::array<unsigned char, 256> kByteClass = [] {
   std::array<unsigned char, 256> t{};
   for (int i = 0; i < 256; ++i) {
@@ -24,14 +24,23 @@ inline constexpr std::array<unsigned char, 256> kByteClass = [] {
     if (a || d) t[i] |= kClassAlnum | kClassWord;
     if (d || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) t[i] |= kClassHex;
     if (c == '_' || i >= 0x80) t[i] |= kClassWord;
+    if (a || d || c == '_' || c == '-') t[i] |= kClassKey;                 // key=value keys
+    if (d || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.') t[i] |= kClassIp;
   }
+  return t;
+}();
+inline constexpr std::array<char, 256> kLowerByte = [] {
+  std::array<char, 256> t{};
+  for (int i = 0; i < 256; ++i) t[i] = (i >= 'A' && i <= 'Z') ? static_cast<char>(i + 32) : static_cast<char>(i);
   return t;
 }();
 inline constexpr bool alpha(char c) { return kByteClass[static_cast<unsigned char>(c)] & kClassAlpha; }
 inline constexpr bool alnum(char c) { return kByteClass[static_cast<unsigned char>(c)] & kClassAlnum; }
 inline constexpr bool hex(char c) { return kByteClass[static_cast<unsigned char>(c)] & kClassHex; }
 inline constexpr bool word(char c) { return kByteClass[static_cast<unsigned char>(c)] & kClassWord; }
-inline constexpr char lower(char c) { return upper(c) ? static_cast<char>(c + 32) : c; }
+inline constexpr bool key_char(char c) { return kByteClass[static_cast<unsigned char>(c)] & kClassKey; }
+inline constexpr bool ip_char(char c) { return kByteClass[static_cast<unsigned char>(c)] & kClassIp; }  // hex : .
+inline constexpr char lower(char c) { return kLowerByte[static_cast<unsigned char>(c)]; }
 
 inline bool iequal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
