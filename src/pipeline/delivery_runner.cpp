@@ -100,8 +100,9 @@ Result<std::string> tags_job_marker(const std::string& job_id) {
   return marker;
 }
 
-// The tag set is derived from this attempt's analysis, which a retry recomputes (a model seldom
-// answers twice alike), so the tag-set text alone cannot find what an interrupted attempt posted:
+// The tag set is derived from the analysis, which a retry without a checkpoint to resume from (one
+// over the size limit, a crash before it was saved) recomputes, and a model seldom answers twice
+// alike, so the tag-set text alone cannot find what an interrupted attempt posted:
 // the note also carries the job's own marker, and either one found means "already written". The
 // tag-set text still spares a second note when another job already wrote the same tags.
 asio::awaitable<Result<StepWrite>> write_tags(const DeliveryPlan& plan, SingularityThreats& threats) {

@@ -20,12 +20,15 @@
 //    which also covers a crash between the post and the ledger write: the retry finds the note.
 //  - tags: the note "[triagent:tags: a, b] [triagent:job-42 tags]" is posted unless a note already
 //    holds the job's tags marker or the same tag-set text. The job marker is what finds an
-//    interrupted attempt's note: a retry re-runs the analysis, and its tags may differ.
+//    interrupted attempt's note when the retry's tags differ (a retry that had no checkpoint to
+//    resume from re-ran the analysis, see enrichment_runner.hpp).
 //  - alert_note: add_alert_note_once lists the UAM alert's notes (GraphQL alertNotes) and posts
 //    only when none holds the job's marker, as for the threat note. UAM writes are eventually
 //    consistent (apis.md B.7): a retry seconds after the crash could still miss the note.
 //  - add_events: DataSet cannot be asked first (see delivery_events.hpp): the same crash window
 //    sends identical events again, which share a deterministic triagent_event_id.
+// The runner saves the plan's content in a JobCheckpoint before calling deliver(), so every attempt
+// of a job hands the same note, tags and events here.
 // The Singularity steps run in order (note, alert note, tags); the DataSet step runs beside them,
 // and the report lists the steps in step order. A failing step does not stop the others. Ledger
 // calls are synchronous SQLite writes; pass a BlockingRunner to run them on a blocking pool, e.g.
