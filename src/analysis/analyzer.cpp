@@ -4,8 +4,8 @@
 #include <array>
 #include <cstdio>
 
+#include "auth_failure_phrases.hpp"
 #include "embedded_data.hpp"
-#include "literal_matcher.hpp"
 #include "triagent/analysis/id_field.hpp"
 #include "triagent/analysis/json_flatten.hpp"
 #include "triagent/analysis/text_util.hpp"
@@ -138,10 +138,6 @@ Result<Analyzer> Analyzer::create(const AnalyzerConfig& config, std::vector<std:
   a.config_ = config;
   a.detector_ = LogTypeDetector(config.json_limits);
   a.catalog_ = &AttackCatalog::builtin();
-  auto phrases = std::make_shared<LiteralMatcher>();
-  for (const char* p : {"failed password", "authentication failure", "invalid user", "possible break-in"}) phrases->add(p);
-  phrases->build();
-  a.phrases_ = std::move(phrases);
   if (a.catalog_->size() == 0) return make_error(ErrorCode::internal, "embedded ATT&CK table failed to load");
   auto rules = std::make_shared<SigmaRuleSet>();
   if (config.builtin_rules) {
@@ -253,10 +249,7 @@ void Analyzer::score_severity(AnalysisState& st) const {
   // Authentication failures are weak signals on their own (and change nothing above 30, so the
   // scan is skipped then).
   if (score < 30) {
-    thread_local LiteralMatcher::Hits hits;
-    hits.reset(phrases_->size());
-    phrases_->scan(st.event.raw.substr(0, 4096), hits);
-    if (hits.test(0) || hits.test(1) || hits.test(2) || hits.test(3)) {
+    if (mentions_auth_failure(st.event.raw.substr(0, 4096))) {
       score = 30;
       reason("authentication failure");
     }

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <string>
 
+#include "analysis/auth_failure_phrases.hpp"
 #include "triagent/analysis/analyzer.hpp"
 #include "triagent/analysis/commands.hpp"
 
@@ -71,6 +72,19 @@ TEST(Analyzer, AgentUuidFieldsAreNoMd5ButHashFieldsAre) {
   j = classify("agentUuid=" + uuid + " md5=" + md5 + " action=blocked");
   ASSERT_EQ(j["ai_iocs"]["md5"].size(), 1u);
   EXPECT_EQ(j["ai_iocs"]["md5"][0], md5);
+}
+
+TEST(AuthFailurePhrases, AnyCaseAnywhereWholePhrase) {
+  EXPECT_TRUE(mentions_auth_failure("sshd[1]: Failed password for root from 203.0.113.7"));
+  EXPECT_TRUE(mentions_auth_failure("pam_unix(sshd:auth): AUTHENTICATION FAILURE; logname="));
+  EXPECT_TRUE(mentions_auth_failure("Invalid user admin"));
+  EXPECT_TRUE(mentions_auth_failure("x POSSIBLE BREAK-IN ATTEMPT!"));
+  EXPECT_TRUE(mentions_auth_failure("{\"msg\":\"failed password\"}"));
+  EXPECT_FALSE(mentions_auth_failure("failed  password"));   // two spaces
+  EXPECT_FALSE(mentions_auth_failure("failed passwor"));     // cut by the end
+  EXPECT_FALSE(mentions_auth_failure(" user invalid"));
+  EXPECT_FALSE(mentions_auth_failure(""));
+  EXPECT_FALSE(mentions_auth_failure("   "));
 }
 
 TEST(Analyzer, BenignLineIsQuiet) {

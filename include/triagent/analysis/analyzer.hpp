@@ -25,8 +25,6 @@
 
 namespace triagent::analysis {
 
-class LiteralMatcher;
-
 struct TechniqueHit {
   const Technique* technique = nullptr;
   double score = 0;                      // sum of the levels of the rules that named it
@@ -73,7 +71,6 @@ class Analyzer {
   IocExtractor id_extractor_{IocScanOptions{.hashes = false}};  // values of id fields: no hashes
   const AttackCatalog* catalog_ = nullptr;
   std::shared_ptr<const SigmaRuleSet> rules_;
-  std::shared_ptr<const LiteralMatcher> phrases_;  // severity phrases, found in one pass
 };
 
 }  // namespace triagent::analysis

@@ -1,0 +1,15 @@
+#pragma once
+// Whether a text mentions a failed authentication ("Failed password", "authentication failure",
+// "Invalid user", "POSSIBLE BREAK-IN"), in any ASCII case. The severity scorer asks this of most
+// events; each phrase holds exactly one space, so memchr over the spaces and a compare of the
+// phrase aligned on each one replaces a byte-by-byte automaton pass.
+//
+//   mentions_auth_failure("sshd[1]: Failed password for root");   // true
+
+#include <string_view>
+
+namespace triagent::analysis {
+
+bool mentions_auth_failure(std::string_view text);
+
+}  // namespace triagent::analysis
