@@ -9,6 +9,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -48,6 +49,14 @@ struct WorkerPool::State {
   std::atomic<bool> stopping{false};
   std::atomic<int> running{0};
   std::atomic<std::uint64_t> completed{0}, retried{0}, failed{0}, lost{0};
+
+  // Idle workers, so a new job wakes one of them rather than all: every woken worker leases, and
+  // N empty leases per webhook (one per idle worker) were most of the queue's work at intake.
+  // `generation` counts notifications; a worker whose lease found nothing registers as idle only if
+  // none came since it leased, so a job queued in between is never left waiting for the poll.
+  std::mutex idle_mu;
+  std::vector<std::size_t> idle;  // guarded by idle_mu
+  std::uint64_t generation = 0;   // guarded by idle_mu
 
   std::mutex mu;
   std::map<std::int64_t, LeasedJob> in_flight;  // by job id
@@ -152,10 +161,36 @@ net::awaitable<void> run_one(std::shared_ptr<WorkerPool::State> st, LeasedJob jo
   }
 }
 
+std::uint64_t notification_generation(WorkerPool::State& st) {
+  std::lock_guard lock(st.idle_mu);
+  return st.generation;
+}
+
+// False when a notification came after `seen`: the caller leases again instead of waiting.
+bool register_idle(WorkerPool::State& st, std::size_t index, std::uint64_t seen) {
+  std::lock_guard lock(st.idle_mu);
+  if (st.generation != seen) return false;
+  st.idle.push_back(index);
+  return true;
+}
+
+void unregister_idle(WorkerPool::State& st, std::size_t index) {
+  std::lock_guard lock(st.idle_mu);
+  std::erase(st.idle, index);
+}
+
+void ring(Worker* worker) {
+  net::post(worker->strand, [worker] {
+    worker->pending = true;
+    worker->bell.cancel();
+  });
+}
+
 net::awaitable<void> worker_loop(std::shared_ptr<WorkerPool::State> st, std::size_t index) {
   Worker& w = *st->workers[index];
   std::string owner = st->owner + "/" + std::to_string(index);
   while (!st->stopping.load()) {
+    const std::uint64_t seen = notification_generation(*st);
     auto start_lease = [q = &st->queue, &owner](std::function<void(Result<std::vector<LeasedJob>>)> cb) {
       q->lease(owner, 1, std::move(cb));
     };
@@ -170,8 +205,10 @@ net::awaitable<void> worker_loop(std::shared_ptr<WorkerPool::State> st, std::siz
       w.pending = false;
       continue;
     }
+    if (!register_idle(*st, index, seen)) continue;
     w.bell.expires_after(std::chrono::milliseconds(st->cfg.poll_interval_ms));
     co_await w.bell.async_wait(as_tuple_awaitable);
+    unregister_idle(*st, index);  // woken by the poll interval, or already taken off by notify()
     w.pending = false;
   }
 }
@@ -204,13 +241,17 @@ void WorkerPool::start() {
 }
 
 void WorkerPool::notify() {
-  for (auto& w : state_->workers) {
-    Worker* worker = w.get();
-    net::post(worker->strand, [worker] {
-      worker->pending = true;
-      worker->bell.cancel();
-    });
+  std::optional<std::size_t> woken;
+  {
+    std::lock_guard lock(state_->idle_mu);
+    ++state_->generation;
+    if (!state_->idle.empty()) {
+      woken = state_->idle.back();
+      state_->idle.pop_back();
+    }
   }
+  // No idle worker: every worker is busy and leases again when its job ends.
+  if (woken) ring(state_->workers[*woken].get());
 }
 
 void WorkerPool::stop(std::chrono::milliseconds deadline, std::function<void()> done) {
@@ -220,7 +261,7 @@ void WorkerPool::stop(std::chrono::milliseconds deadline, std::function<void()> 
     st->on_stopped = std::move(done);
   }
   st->stopping.store(true);
-  notify();
+  for (auto& w : st->workers) ring(w.get());
   if (st->running.load() == 0) {
     st->report_stopped();
     return;

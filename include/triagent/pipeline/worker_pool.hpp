@@ -1,7 +1,8 @@
 #pragma once
 // WorkerPool: N coroutines that lease jobs, run them through a JobRunner and ack, retry or
-// dead-letter them. Idle workers wake on notify() (a new job was queued) or every poll interval
-// (for jobs whose retry delay has passed).
+// dead-letter them. notify() (a new job was queued) wakes one idle worker; a busy worker leases
+// again when its job ends. Idle workers also wake every poll interval (for jobs whose retry delay
+// has passed).
 //
 // stop() is the drain step of a graceful shutdown: no new leases; jobs in flight may finish until
 // the deadline; leases of jobs still running then are released (not counted as an attempt) so
