@@ -13,6 +13,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <algorithm>
 #include <atomic>
 #include <map>
 
@@ -235,9 +236,11 @@ Result<std::unique_ptr<PipelineAssembly>> PipelineAssembly::build(const Config& 
   if (!checkpoints) return fail_to_start<std::unique_ptr<PipelineAssembly>>("job checkpoints", checkpoints.error());
   p->checkpoints = std::move(*checkpoints);
   // Kept as long as the queue keeps finished jobs: any job an admin can still replay finds its
-  // checkpoint (a dead job's too, which the queue never purges, until this retention passes).
+  // checkpoint (a dead job's too, which the queue never purges, until this retention passes). At
+  // least a day, far longer than a job's retries last, so a retrying job never loses its own.
   JobCheckpointSweepConfig sweep_cfg;
-  sweep_cfg.retention = std::chrono::hours(cfg.queue.done_retention_hours);
+  sweep_cfg.retention = std::max<std::chrono::milliseconds>(std::chrono::hours(cfg.queue.done_retention_hours),
+                                                            std::chrono::hours(24));
   p->checkpoint_sweep = std::make_unique<asio::steady_timer>(ioc);
   asio::co_spawn(ioc,
                  sweep_job_checkpoints(p->checkpoints.get(), sweep_cfg, p->checkpoint_sweep.get(), &p->stopping,

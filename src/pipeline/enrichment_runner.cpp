@@ -143,8 +143,8 @@ asio::awaitable<Result<std::optional<JobCheckpoint>>> load_checkpoint(const Pipe
   co_return std::move(*out);
 }
 
-asio::awaitable<Result<JobCheckpoint>> save_checkpoint(const PipelineServices& s, const JobCheckpoint& checkpoint) {
-  std::optional<Result<JobCheckpoint>> out;
+asio::awaitable<Result<CheckpointSave>> save_checkpoint(const PipelineServices& s, const JobCheckpoint& checkpoint) {
+  std::optional<Result<CheckpointSave>> out;
   std::function<void()> work = [&] { out.emplace(s.checkpoints->save(checkpoint)); };
   co_await off_reactor(s, std::move(work));
   co_return std::move(*out);
@@ -178,25 +178,26 @@ asio::awaitable<std::optional<JobCheckpoint>> checkpoint_before_delivery(const P
                                                                          enrichment_audit::JobRef audit,
                                                                          log::LogContext lc, std::string* error) {
   if (services->checkpoints == nullptr || !checkpoint.delivers()) co_return checkpoint;
-  auto kept = co_await save_checkpoint(*services, checkpoint);
-  if (!kept && kept.error().code == ErrorCode::too_large) {
+  auto saved = co_await save_checkpoint(*services, checkpoint);
+  if (!saved && saved.error().code == ErrorCode::too_large) {
     // Refusing to deliver over a size limit would lose the note; without a checkpoint the job is
     // only as idempotent as the ledger makes it (as before checkpoints existed).
-    log::warn("pipeline", "checkpoint not saved; delivering without one", lc, {{"error", kept.error().message}});
-    enrichment_audit::checkpoint(audit, "not_saved", {{"reason", kept.error().message}});
+    log::warn("pipeline", "checkpoint not saved; delivering without one", lc, {{"error", saved.error().message}});
+    enrichment_audit::checkpoint(audit, "not_saved", {{"reason", saved.error().message}});
     co_return checkpoint;
   }
-  if (!kept) {
-    *error = kept.error().message;
+  if (!saved) {
+    *error = saved.error().message;
     co_return std::nullopt;
   }
-  if (kept->note_text != checkpoint.note_text || kept->result != checkpoint.result) {
-    log::warn("pipeline", "another attempt of this job saved its checkpoint first; delivering that one", lc);
-    enrichment_audit::checkpoint(audit, "adopted", {{"created_at", format_rfc3339_ms(kept->created_at_ms)}});
-  } else {
+  if (saved->written) {
     enrichment_audit::checkpoint(audit, "saved");
+  } else {
+    log::warn("pipeline", "another attempt of this job saved its checkpoint first; delivering that one", lc);
+    enrichment_audit::checkpoint(audit, "adopted",
+                                 {{"created_at", format_rfc3339_ms(saved->kept.created_at_ms)}});
   }
-  co_return std::move(*kept);
+  co_return std::move(saved->kept);
 }
 
 }  // namespace

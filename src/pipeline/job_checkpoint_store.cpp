@@ -138,7 +138,7 @@ Result<std::unique_ptr<JobCheckpointStore>> JobCheckpointStore::open(JobCheckpoi
   return std::unique_ptr<JobCheckpointStore>(new JobCheckpointStore(std::move(impl)));
 }
 
-Result<JobCheckpoint> JobCheckpointStore::save(const JobCheckpoint& checkpoint) {
+Result<CheckpointSave> JobCheckpointStore::save(const JobCheckpoint& checkpoint) {
   if (checkpoint.job_id.empty() || checkpoint.payload_sha256.empty()) {
     return Error{ErrorCode::invalid_argument, "job checkpoints: a checkpoint needs a job id and a payload hash"};
   }
@@ -152,7 +152,7 @@ Result<JobCheckpoint> JobCheckpointStore::save(const JobCheckpoint& checkpoint) 
   std::lock_guard lock(impl_->mutex);
   // IMMEDIATE: the write and the read-back are one decision, also against another process.
   if (auto ok = impl_->exec("BEGIN IMMEDIATE", "begin"); !ok) return ok.error();
-  auto rollback = [&](Error e) -> Result<JobCheckpoint> {
+  auto rollback = [&](Error e) -> Result<CheckpointSave> {
     (void)impl_->exec("ROLLBACK", "rollback");
     return e;
   };
@@ -166,11 +166,13 @@ Result<JobCheckpoint> JobCheckpointStore::save(const JobCheckpoint& checkpoint) 
     use.bind(4, impl_->clock->now_ms());
     if (use.step() != SQLITE_DONE) return rollback(impl_->error("save"));
   }
+  // The upsert changes no row when its WHERE kept an earlier checkpoint of the same payload.
+  const bool written = sqlite3_changes64(impl_->db) == 1;
   auto kept = impl_->read(checkpoint.job_id);
   if (!kept) return rollback(kept.error());
   if (!*kept) return rollback(Error{ErrorCode::internal, "job checkpoints: the row just written is missing"});
   if (auto ok = impl_->exec("COMMIT", "commit"); !ok) return rollback(ok.error());
-  return std::move(**kept);
+  return CheckpointSave{std::move(**kept), written};
 }
 
 Result<std::optional<JobCheckpoint>> JobCheckpointStore::load(std::string_view job_id) {

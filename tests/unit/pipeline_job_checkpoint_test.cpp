@@ -77,10 +77,11 @@ TEST(JobCheckpointStore, ASavedCheckpointReadsBackWholeAfterAReopen) {
   ManualClock clock(1'763'474'400'000);
   {
     auto store = open_store(path, clock);
-    auto kept = store->save(sample());
-    ASSERT_TRUE(kept) << kept.error().message;
-    expect_same_delivery(*kept, sample());
-    EXPECT_EQ(kept->created_at_ms, 1'763'474'400'000);
+    auto saved = store->save(sample());
+    ASSERT_TRUE(saved) << saved.error().message;
+    EXPECT_TRUE(saved->written);
+    expect_same_delivery(saved->kept, sample());
+    EXPECT_EQ(saved->kept.created_at_ms, 1'763'474'400'000);
   }
   // A new connection (a restarted daemon) reads what the first one committed.
   auto store = open_store(path, clock);
@@ -113,10 +114,11 @@ TEST(JobCheckpointStore, TheFirstCheckpointOfAJobIsKeptForTheSamePayload) {
   ASSERT_TRUE(store->save(sample("job-42", "[triagent:job-42] first analysis")));
   clock.advance(std::chrono::seconds(30));
   // A second attempt that analysed again (its lease ran out) must deliver the first one's note.
-  auto kept = store->save(sample("job-42", "[triagent:job-42] second analysis"));
-  ASSERT_TRUE(kept) << kept.error().message;
-  EXPECT_EQ(kept->note_text, "[triagent:job-42] first analysis");
-  EXPECT_EQ(kept->created_at_ms, clock.now_ms() - 30'000);
+  auto saved = store->save(sample("job-42", "[triagent:job-42] second analysis"));
+  ASSERT_TRUE(saved) << saved.error().message;
+  EXPECT_FALSE(saved->written);
+  EXPECT_EQ(saved->kept.note_text, "[triagent:job-42] first analysis");
+  EXPECT_EQ(saved->kept.created_at_ms, clock.now_ms() - 30'000);
 }
 
 TEST(JobCheckpointStore, ACheckpointOfAnotherPayloadIsReplaced) {
@@ -125,9 +127,10 @@ TEST(JobCheckpointStore, ACheckpointOfAnotherPayloadIsReplaced) {
   ASSERT_TRUE(store->save(sample("job-1", "[triagent:job-1] old incident")));
   JobCheckpoint fresh = sample("job-1", "[triagent:job-1] new incident");
   fresh.payload_sha256 = std::string(64, 'b');
-  auto kept = store->save(fresh);
-  ASSERT_TRUE(kept) << kept.error().message;
-  EXPECT_EQ(kept->note_text, "[triagent:job-1] new incident");
+  auto saved = store->save(fresh);
+  ASSERT_TRUE(saved) << saved.error().message;
+  EXPECT_TRUE(saved->written);
+  EXPECT_EQ(saved->kept.note_text, "[triagent:job-1] new incident");
   EXPECT_EQ((*store->load("job-1"))->payload_sha256, std::string(64, 'b'));
 }
 

@@ -5,7 +5,7 @@
 // decided instead of analysing the incident again.
 //
 //   auto store = JobCheckpointStore::open({.path = data_dir + "/state.db"}, SystemClock::instance());
-//   auto kept = (*store)->save(checkpoint);     // the checkpoint delivery must use (see save)
+//   auto saved = (*store)->save(checkpoint);    // saved->kept: the checkpoint delivery must use
 //   auto found = (*store)->load("job-42");      // nullopt: analyse; else deliver *found
 //   (*store)->prune_created_before(now_ms - retention_ms);   // the retention sweep
 //
@@ -35,6 +35,13 @@ struct JobCheckpointStoreOptions {
   int busy_timeout_ms = 5000;
 };
 
+// What save() kept: `written` is false when the job already had a checkpoint from the same payload,
+// which `kept` then is.
+struct CheckpointSave {
+  JobCheckpoint kept;
+  bool written = false;
+};
+
 class JobCheckpointStore {
  public:
   // Creates the file and the table when missing. unavailable when the file cannot be opened.
@@ -49,7 +56,7 @@ class JobCheckpointStore {
   // payload (a job id reused after the queue was wiped) is replaced.
   // too_large when the encoded body exceeds max_body_bytes (nothing is stored); invalid_argument
   // when job_id or payload_sha256 is empty; unavailable on a database error.
-  Result<JobCheckpoint> save(const JobCheckpoint& checkpoint);
+  Result<CheckpointSave> save(const JobCheckpoint& checkpoint);
 
   // The job's checkpoint, nullopt when it has none. invalid_argument when the stored body cannot be
   // read (written by another version): the caller must not guess what was delivered.
