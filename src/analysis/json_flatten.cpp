@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "triagent/analysis/text_util.hpp"
+
 namespace triagent::analysis {
 namespace {
 
@@ -178,6 +180,7 @@ class Flattener {
     while (p_ != end_) {
       // Copy the run up to the next quote or backslash in one go.
       const char* run = p_;
+      while (end_ - p_ >= 8 && !block_has_byte(load8(p_), '"') && !block_has_byte(load8(p_), '\\')) p_ += 8;
       while (p_ != end_ && *p_ != '"' && *p_ != '\\') ++p_;
       out.append(run, static_cast<std::size_t>(p_ - run));
       if (p_ == end_) return false;
@@ -292,6 +295,7 @@ void append_json_escaped(std::string& out, std::string_view s) {
       return t;
     }();
     std::size_t j = i;
+    while (s.size() - j >= 8 && !block_has_json_special(load8(s.data() + j))) j += 8;
     while (j < s.size() && kPlain[static_cast<unsigned char>(s[j])]) ++j;
     out.append(s.data() + i, j - i);
     i = j;

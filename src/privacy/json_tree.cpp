@@ -8,8 +8,13 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "scan_util.hpp"
+
 namespace triagent::privacy {
 namespace {
+
+using detail::block_has_json_special;
+using detail::load8;
 
 // Deeper documents go to nlohmann (recursion depth here is bounded by this).
 constexpr int kMaxDepth = 128;
@@ -40,6 +45,10 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
 
 bool valid_utf8(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
+    if (s.size() - i >= 8 && (load8(s.data() + i) & 0x8080808080808080ull) == 0) {  // eight ASCII bytes
+      i += 8;
+      continue;
+    }
     if (static_cast<unsigned char>(s[i]) < 0x80) {
       ++i;
       continue;
@@ -72,6 +81,10 @@ void write_string(std::string_view s, std::string& out) {
   out.push_back('"');
   std::size_t run = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s.size() - i >= 8 && !block_has_json_special(load8(s.data() + i))) {
+      i += 7;  // none of these eight needs escaping
+      continue;
+    }
     const auto c = static_cast<unsigned char>(s[i]);
     if (!kEscaped[c]) continue;
     out.append(s.data() + run, i - run);
@@ -202,6 +215,10 @@ bool JsonTree::string(std::string& out) {
   ++pos_;
   std::size_t run = pos_;
   while (pos_ < s_.size()) {
+    if (s_.size() - pos_ >= 8 && !block_has_json_special(load8(s_.data() + pos_))) {
+      pos_ += 8;  // eight plain ASCII bytes
+      continue;
+    }
     const auto c = static_cast<unsigned char>(s_[pos_]);
     if (c == '"') {
       out.append(s_.data() + run, pos_ - run);
