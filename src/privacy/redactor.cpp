@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "json_tree.hpp"
@@ -12,11 +13,16 @@ namespace triagent::privacy {
 using namespace detail;
 
 struct RedactorTables {
-  std::unordered_set<std::string> user_fields;   // lower case
-  std::unordered_set<std::string> host_fields;
-  std::unordered_set<std::string> deny_fields;
-  std::unordered_set<std::string> allow_fields;
+  // Lower-cased field name -> the lists that hold it (kUserField | kHostField | ...): one lookup
+  // per JSON string instead of one per list.
+  enum : unsigned char { kUserField = 1, kHostField = 2, kDenyField = 4, kAllowField = 8 };
+  std::unordered_map<std::string, unsigned char> field_kinds;
+  bool has_allow_fields = false;
   std::unordered_set<std::string> keep_values;   // lower case
+  unsigned char kinds_of(const std::string& lowered_name) const {
+    const auto it = field_kinds.find(lowered_name);
+    return it == field_kinds.end() ? 0 : it->second;
+  }
   // Bit min(length, 63) set for each user and host field name: most "key=" labels in text have a
   // length no field name has, and skip the hash lookups.
   std::uint64_t named_lengths = 0;
@@ -45,18 +51,23 @@ Result<Redactor> Redactor::create(const RedactionConfig& config) {
   auto scanner = PiiScanner::create(config);
   if (!scanner) return scanner.error();
   auto tables = std::make_shared<RedactorTables>();
-  for (const auto& f : config.user_fields) tables->user_fields.insert(lowered(f));
-  for (const auto& f : config.host_fields) tables->host_fields.insert(lowered(f));
-  for (const auto& f : config.deny_fields) tables->deny_fields.insert(lowered(f));
-  for (const auto& f : config.allow_fields) tables->allow_fields.insert(lowered(f));
+  auto mark = [&tables](std::string_view name, unsigned char kind) {
+    const std::string key = lowered(name);
+    tables->field_kinds[key] |= kind;
+    if (kind & (RedactorTables::kUserField | RedactorTables::kHostField)) {
+      tables->named_lengths |= std::uint64_t{1} << std::min<std::size_t>(key.size(), 63);
+    }
+  };
+  for (const auto& f : config.user_fields) mark(f, RedactorTables::kUserField);
+  for (const auto& f : config.host_fields) mark(f, RedactorTables::kHostField);
+  for (const auto& f : config.deny_fields) mark(f, RedactorTables::kDenyField);
+  for (const auto& f : config.allow_fields) mark(f, RedactorTables::kAllowField);
+  tables->has_allow_fields = !config.allow_fields.empty();
   for (const auto& v : config.keep_values) tables->keep_values.insert(lowered(v));
   // Free-text labels Windows writes in event messages.
-  tables->user_fields.insert("account name");
-  tables->host_fields.insert("workstation name");
-  tables->host_fields.insert("source workstation");
-  for (const auto* set : {&tables->user_fields, &tables->host_fields}) {
-    for (const auto& f : *set) tables->named_lengths |= std::uint64_t{1} << std::min<std::size_t>(f.size(), 63);
-  }
+  mark("account name", RedactorTables::kUserField);
+  mark("workstation name", RedactorTables::kHostField);
+  mark("source workstation", RedactorTables::kHostField);
   return Redactor(std::move(*scanner), std::move(tables));
 }
 
@@ -93,8 +104,9 @@ void Redactor::find_named_values(std::string_view s, std::vector<PiiFinding>& ou
       // "alice Workstation Name": try the whole label, then its shorter word suffixes.
       while (true) {
         if (t.may_name(key.size())) {
-          if (t.user_fields.count(key)) kind = PiiKind::user;
-          else if (t.host_fields.count(key)) kind = PiiKind::host;
+          const unsigned char kinds = t.kinds_of(key);
+          if (kinds & RedactorTables::kUserField) kind = PiiKind::user;
+          else if (kinds & RedactorTables::kHostField) kind = PiiKind::host;
         }
         if (kind != PiiKind::custom) break;
         const auto sp = key.find(' ');
@@ -261,25 +273,26 @@ void Redactor::redact_field_value(std::string_view key, std::string& value, Vaul
   thread_local std::string lk;
   lk.assign(key);
   for (char& c : lk) c = lower(c);
-  if (t.allow_fields.count(lk)) return;
+  const unsigned char kinds = t.kinds_of(lk);
+  if (kinds & RedactorTables::kAllowField) return;
   if (value.empty() || is_placeholder(value)) return;
-  if (t.deny_fields.count(lk)) {
+  if (kinds & RedactorTables::kDenyField) {
     value = vault.placeholder(placeholder_tag(PiiKind::password), value);
     return;
   }
-  const bool user = t.user_fields.count(lk) > 0;
-  const bool host = t.host_fields.count(lk) > 0;
+  const bool user = kinds & RedactorTables::kUserField;
+  const bool host = kinds & RedactorTables::kHostField;
   if (!user && !host) return;
   if (t.keep_values.count(lowered(value))) return;
   value = vault.placeholder(placeholder_tag(user ? PiiKind::user : PiiKind::host), value);
 }
 
 void Redactor::redact_text_value(const std::string_view* key, std::string& value, Vault& vault) const {
-  if (key && !tables_->allow_fields.empty()) {
+  if (key && tables_->has_allow_fields) {
     thread_local std::string lk;
     lk.assign(*key);
     for (char& c : lk) c = lower(c);
-    if (tables_->allow_fields.count(lk)) return;
+    if (tables_->kinds_of(lk) & RedactorTables::kAllowField) return;
   }
   if (value.empty() || is_placeholder(value)) return;
   thread_local std::string out;
