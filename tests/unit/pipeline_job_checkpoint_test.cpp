@@ -5,6 +5,11 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -12,6 +17,7 @@
 #include "triagent/core/clock.hpp"
 #include "triagent/pipeline/job_checkpoint.hpp"
 #include "triagent/pipeline/job_checkpoint_store.hpp"
+#include "triagent/pipeline/job_checkpoint_sweep.hpp"
 
 namespace triagent {
 namespace {
@@ -191,6 +197,35 @@ TEST(JobCheckpointStore, PruneDeletesOnlyCheckpointsOlderThanTheCutoff) {
   EXPECT_FALSE(store->load("job-old-1204")->has_value());
   EXPECT_TRUE(store->load("job-new")->has_value());
   EXPECT_EQ(*store->prune_created_before(1'500'000), 0);
+}
+
+boost::asio::awaitable<void> run_inline(std::function<void()> work) {
+  work();
+  co_return;
+}
+
+TEST(JobCheckpointSweep, ARoundRunsAtOnceAndDeletesWhatIsPastTheRetention) {
+  ManualClock clock(1'000'000);
+  auto store = open_store(temp_db("sweep"), clock);
+  ASSERT_TRUE(store->save(sample("job-old")));
+  clock.set_ms(1'000'000 + 3'600'000);
+  ASSERT_TRUE(store->save(sample("job-recent")));
+  clock.advance(std::chrono::minutes(30));
+
+  boost::asio::io_context io;
+  boost::asio::steady_timer timer(io);
+  std::atomic<bool> stopped{false};
+  JobCheckpointSweepConfig config;
+  config.retention = std::chrono::hours(1);
+  boost::asio::co_spawn(io, sweep_job_checkpoints(store.get(), config, &timer, &stopped, run_inline, &clock),
+                        boost::asio::detached);
+  io.poll();  // the first round, up to the wait for the next interval
+  EXPECT_FALSE(store->load("job-old")->has_value());
+  EXPECT_TRUE(store->load("job-recent")->has_value());
+
+  stopped = true;
+  timer.cancel();
+  io.run();  // returns only once the sweep has ended
 }
 
 TEST(JobCheckpoint, ABodyOfTheWrongShapeDoesNotDecode) {
