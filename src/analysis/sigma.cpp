@@ -289,6 +289,21 @@ std::vector<std::string> windash_variants(const std::string& v) {
   return out;
 }
 
+// Every literal run of a glob occurs in the value it matches: gate on the longest one.
+void add_glob_literal(Pattern& p, LiteralMatcher& lits) {
+  std::size_t best = 0, best_len = 0;
+  for (std::size_t b = 0; b < p.text.size();) {
+    std::size_t e = b;
+    while (e < p.text.size() && !p.wild[e]) ++e;
+    if (e - b > best_len) {
+      best = b;
+      best_len = e - b;
+    }
+    b = e + 1;
+  }
+  if (best_len >= 3) p.field_literal_id = lits.add(std::string_view(p.text).substr(best, best_len));
+}
+
 Result<std::vector<Pattern>> compile_values(const YAML::Node& node, const Modifiers& m, LiteralMatcher& lits) {
   std::vector<Pattern> out;
   std::vector<YAML::Node> items;
@@ -384,18 +399,7 @@ Result<std::vector<Pattern>> compile_values(const YAML::Node& node, const Modifi
                  p.text.size() >= 3) {
         p.field_literal_id = lits.add(p.text);
       } else if (p.kind == Pattern::Kind::glob) {
-        // Every literal run of a glob occurs in the value it matches: gate on the longest one.
-        std::size_t best = 0, best_len = 0;
-        for (std::size_t b = 0; b < p.text.size();) {
-          std::size_t e = b;
-          while (e < p.text.size() && !p.wild[e]) ++e;
-          if (e - b > best_len) {
-            best = b;
-            best_len = e - b;
-          }
-          b = e + 1;
-        }
-        if (best_len >= 3) p.field_literal_id = lits.add(std::string_view(p.text).substr(best, best_len));
+        add_glob_literal(p, lits);
       }
       out.push_back(std::move(p));
     }
@@ -432,6 +436,9 @@ Result<std::vector<FieldTest>> compile_map(const YAML::Node& map, LiteralMatcher
 Pattern keyword_pattern(const std::string& text, LiteralMatcher& lits) {
   Pattern p = glob_pattern(text, true, true, false);
   if (p.kind == Pattern::Kind::contains && p.text.size() >= 3) p.literal_id = lits.add(p.text);
+  // A wildcard keyword is matched against exactly the text the literal scan covered (the raw
+  // line, or each field value of a structured event), so its longest run is necessary there.
+  if (p.kind == Pattern::Kind::glob) add_glob_literal(p, lits);
   return p;
 }
 
@@ -465,9 +472,13 @@ Result<Selection> compile_selection(const YAML::Node& node, LiteralMatcher& lits
 }
 
 bool field_test_matches(const FieldTest& t, const ParsedEvent& ev, const LiteralMatcher::Hits& hits) {
-  auto one = [&t, &ev, &hits](const Pattern& p) {
+  // Structured events had every field value scanned: the literal an exact, prefix, suffix or
+  // glob pattern needs inside the value is then necessary too.
+  const bool fields_scanned = !(ev.format == InputFormat::text || ev.fields.empty());
+  auto one = [&t, &ev, &hits, fields_scanned](const Pattern& p) {
     // The substring occurs nowhere in the event: no field can contain it.
     if (p.literal_id >= 0 && !hits.test(p.literal_id)) return false;
+    if (fields_scanned && p.field_literal_id >= 0 && p.ref_field.empty() && !hits.test(p.field_literal_id)) return false;
     if (p.kind == Pattern::Kind::exists) {
       const bool present = ev.fields.find(t.field) != nullptr;
       return present == p.exists;
@@ -503,6 +514,11 @@ bool field_test_matches(const FieldTest& t, const ParsedEvent& ev, const Literal
   return std::any_of(t.patterns.begin(), t.patterns.end(), one);
 }
 
+// A wildcard keyword whose longest literal run the event scan did not find cannot match.
+bool keyword_may_match(const Pattern& k, const LiteralMatcher::Hits& hits) {
+  return k.field_literal_id < 0 || hits.test(k.field_literal_id);
+}
+
 bool selection_matches(const Selection& s, const ParsedEvent& ev, const LiteralMatcher::Hits& hits) {
   for (const auto& alt : s.alternatives) {
     if (std::all_of(alt.begin(), alt.end(), [&ev, &hits](const FieldTest& t) { return field_test_matches(t, ev, hits); })) {
@@ -526,16 +542,19 @@ bool selection_matches(const Selection& s, const ParsedEvent& ev, const LiteralM
     raw_lower.assign(ev.raw);
     for (char& c : raw_lower) c = ascii_lower(c);
     for (const auto& k : s.keywords) {
-      if (k.literal_id < 0 && pattern_matches(k, ev.raw, raw_lower)) return true;
+      if (k.literal_id < 0 && keyword_may_match(k, hits) && pattern_matches(k, ev.raw, raw_lower)) return true;
     }
     return false;
   }
+  bool any = false;
+  for (const auto& k : s.keywords) any = any || (k.literal_id < 0 && keyword_may_match(k, hits));
+  if (!any) return false;
   for (std::size_t i = 0; i < ev.fields.size(); ++i) {
     const std::string& v = ev.fields[i].value;
     if (v.size() < 3) continue;
     const std::string_view lower = ev.fields.lowered(i);
     for (const auto& k : s.keywords) {
-      if (k.literal_id < 0 && pattern_matches(k, v, lower)) return true;
+      if (k.literal_id < 0 && keyword_may_match(k, hits) && pattern_matches(k, v, lower)) return true;
     }
   }
   return false;
@@ -625,8 +644,9 @@ Need selection_need(const Selection& s, bool fields_scanned) {
     need = union_of(need, alt_need);
   }
   for (const Pattern& k : s.keywords) {
-    if (k.literal_id < 0) return std::nullopt;
-    if (need) need->push_back(k.literal_id);
+    const int id = pattern_literal(k, fields_scanned);
+    if (id < 0) return std::nullopt;
+    if (need) need->push_back(id);
   }
   return need;
 }
