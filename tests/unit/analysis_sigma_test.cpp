@@ -25,6 +25,30 @@ std::vector<std::string> matches(const std::string& yaml, std::string_view line,
 constexpr std::string_view kProc =
     R"({"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","Image":"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe","CommandLine":"powershell.exe -NoP -EncodedCommand SQBFAFgA","ParentImage":"C:\\Windows\\explorer.exe","OriginalFileName":"PowerShell.EXE","DestinationIp":"10.1.2.3","Count":"7"})";
 
+// Wildcard keywords and field globs are gated by their longest literal run; the gate must never
+// hide a real match, on text lines or on structured events.
+TEST(Sigma, WildcardKeywordsAndGlobsStillMatchBehindTheirLiteralGate) {
+  const std::string yaml = R"(
+title: ads keyword
+detection:
+  plain: {EventID: 15}
+  cli: ['type * > *:*']
+  condition: plain or cli
+---
+title: glob field
+detection:
+  s: {CommandLine: '*rundll32*,#*'}
+  condition: s
+)";
+  EXPECT_EQ(matches(yaml, R"({"CommandLine":"cmd /c type evil.exe > C:\\x\\a.txt:evil.exe"})"),
+            std::vector<std::string>{"ads keyword"});
+  EXPECT_EQ(matches(yaml, "cmd /c TYPE evil.exe > C:\\x\\a.txt:evil.exe"), std::vector<std::string>{"ads keyword"});
+  EXPECT_TRUE(matches(yaml, R"({"CommandLine":"cmd /c copy evil.exe a.txt"})").empty());
+  EXPECT_TRUE(matches(yaml, R"({"A":"type x","B":"> y:z"})").empty());  // runs split over two fields
+  EXPECT_EQ(matches(yaml, R"({"CommandLine":"RUNDLL32.EXE shell32.dll,#61"})"), std::vector<std::string>{"glob field"});
+  EXPECT_TRUE(matches(yaml, R"({"CommandLine":"notepad.exe shell32.dll,#61"})").empty());
+}
+
 TEST(Sigma, ModifiersAndLogsource) {
   const std::string yaml = R"(
 title: contains-all
