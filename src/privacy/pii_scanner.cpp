@@ -250,7 +250,7 @@ class Scan {
           continue;
         }
       }
-      if (std::size_t e = special_at(i)) {
+      if (std::size_t e = secret_at(i)) {
         i = e;
         continue;
       }
@@ -298,6 +298,38 @@ class Scan {
     if (v_text == "null" || v_text == "none" || v_text == "***" || v_text.starts_with("<")) return kNone;
     emit(b, e, kind);
     return e;
+  }
+
+  // The end of the key=value key at i (letters, digits, '_', '-'). Up to its first '-' the key is
+  // all word bytes, which run() then need not read again.
+  std::size_t key_end(std::size_t i) {
+    std::size_t w = i;
+    while (w < s_.size() && ident(s_[w])) ++w;
+    word_known_end_ = w;
+    while (w < s_.size() && key_char(s_[w])) ++w;
+    return w;
+  }
+
+  // special_at() for most words, cheaply: a word starting with a letter that opens no token
+  // prefix can only be a secret key followed by '=' or ':', or "user" / "ConvertTo-SecureString".
+  std::size_t secret_at(std::size_t i) {
+    const char c = s_[i];
+    if (!cfg_.secrets || !alpha(c)) return special_at(i);
+    static constexpr std::array<bool, 256> kOwnChecks = [] {
+      std::array<bool, 256> t{};
+      for (unsigned char ch : std::string_view("eABbgxs")) t[ch] = true;
+      return t;
+    }();
+    if (kOwnChecks[static_cast<unsigned char>(c)]) return special_at(i);
+    const std::size_t w = key_end(i);
+    const std::size_t len = w - i;
+    if (len < 3 || len > 32) return kNone;
+    std::size_t v = w;
+    if (v < s_.size() && (s_[v] == '"' || s_[v] == '\'')) ++v;
+    while (v < s_.size() && s_[v] == ' ') ++v;
+    const char sep = v < s_.size() ? s_[v] : '\0';
+    if (sep != '=' && sep != ':' && len != 4 && len != 22) return kNone;
+    return special_at(i);
   }
 
   // Secrets and tokens that start with a letter or punctuation.
@@ -391,11 +423,7 @@ class Scan {
     }
     if (!alpha(c)) return kNone;
     // key=value / key: value secrets, and "net user name password".
-    std::size_t w = i;
-    while (w < s_.size() && key_char(s_[w])) ++w;
-    // Up to the first '-' the key is all word bytes: run() need not read them again.
-    word_known_end_ = std::find(s_.begin() + static_cast<std::ptrdiff_t>(i), s_.begin() + static_cast<std::ptrdiff_t>(w), '-') -
-                      s_.begin();
+    const std::size_t w = key_end(i);
     const std::string_view key = s_.substr(i, w - i);
     if (key.size() < 3 || key.size() > 32) return kNone;
     std::size_t v = w;

@@ -15,7 +15,9 @@ inline constexpr bool space(char c) { return c == ' ' || c == '\t' || c == '\r' 
 
 // The scanners test these classes on nearly every byte they read; one table load each is
 // cheaper than the chains of compares.
-enum : unsigned char { kClassAlpha = 1, kClassAlnum = 2, kClassHex = 4, kClassWord = 8, kClassKey = 16, kClassIp = 32 };
+enum : unsigned char {
+  kClassAlpha = 1, kClassAlnum = 2, kClassHex = 4, kClassWord = 8, kClassKey = 16, kClassIp = 32, kClassIdent = 64
+};
 inline constexpr std::array<unsigned char, 256> kByteClass = [] {
   std::array<unsigned char, 256> t{};
   for (int i = 0; i < 256; ++i) {
@@ -27,6 +29,7 @@ inline constexpr std::array<unsigned char, 256> kByteClass = [] {
     if (d || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) t[i] |= kClassHex;
     if (c == '_' || i >= 0x80) t[i] |= kClassWord;
     if (a || d || c == '_' || c == '-') t[i] |= kClassKey;                 // key=value keys
+    if (a || d || c == '_') t[i] |= kClassIdent;
     if (d || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.') t[i] |= kClassIp;
   }
   return t;
@@ -40,6 +43,7 @@ inline constexpr bool alpha(char c) { return kByteClass[static_cast<unsigned cha
 inline constexpr bool alnum(char c) { return kByteClass[static_cast<unsigned char>(c)] & kClassAlnum; }
 inline constexpr bool hex(char c) { return kByteClass[static_cast<unsigned char>(c)] & kClassHex; }
 inline constexpr bool word(char c) { return kByteClass[static_cast<unsigned char>(c)] & kClassWord; }
+inline constexpr bool ident(char c) { return kByteClass[static_cast<unsigned char>(c)] & kClassIdent; }  // alnum, '_'
 inline constexpr bool key_char(char c) { return kByteClass[static_cast<unsigned char>(c)] & kClassKey; }
 inline constexpr bool ip_char(char c) { return kByteClass[static_cast<unsigned char>(c)] & kClassIp; }  // hex : .
 inline constexpr char lower(char c) { return kLowerByte[static_cast<unsigned char>(c)]; }
