@@ -98,6 +98,11 @@ void Redactor::find_named_values(std::string_view s, std::vector<PiiFinding>& ou
         --b;
       }
       if (b == k || k - b > 32) continue;
+      // The labels tried below are the whole one and its suffixes after each space: when none has
+      // the length of a user or host field name, skip the copy and the lookups.
+      bool may_name = t.may_name(k - b);
+      for (std::size_t j = b; j < k && !may_name; ++j) may_name = s[j] == ' ' && t.may_name(k - j - 1);
+      if (!may_name) continue;
       key.assign(s.substr(b, k - b));
       for (char& ch : key) ch = lower(ch);
       if (key.front() == '"') key.erase(0, 1);
