@@ -314,13 +314,23 @@ class Scan {
   // prefix can only be a secret key followed by '=' or ':', or "user" / "ConvertTo-SecureString".
   std::size_t secret_at(std::size_t i) {
     const char c = s_[i];
-    if (!cfg_.secrets || !alpha(c)) return special_at(i);
-    static constexpr std::array<bool, 256> kOwnChecks = [] {
-      std::array<bool, 256> t{};
-      for (unsigned char ch : std::string_view("eABbgxs")) t[ch] = true;
-      return t;
-    }();
-    if (kOwnChecks[static_cast<unsigned char>(c)]) return special_at(i);
+    if (!cfg_.secrets) return kNone;
+    if (!alpha(c)) return c == '-' || c == '/' ? special_at(i) : kNone;
+    // Token prefixes (JWT "eyJ", AWS "AKIA"..., "AIza", "bearer ", "ghp_", "xoxb-", "sk-"...): a
+    // word whose first two letters open none of them only has the key=value check.
+    const char c2 = i + 1 < s_.size() ? s_[i + 1] : '\0';
+    bool prefix = false;
+    switch (c) {
+      case 'e': prefix = c2 == 'y'; break;
+      case 'A': prefix = c2 == 'K' || c2 == 'S' || c2 == 'G' || c2 == 'I' || c2 == 'R' || c2 == 'N'; break;
+      case 'B':
+      case 'b': prefix = c2 == 'e' || c2 == 'E'; break;
+      case 'g': prefix = c2 == 'h'; break;
+      case 'x': prefix = c2 == 'o'; break;
+      case 's': prefix = c2 == 'k'; break;
+      default: break;
+    }
+    if (prefix) return special_at(i);
     const std::size_t w = key_end(i);
     const std::size_t len = w - i;
     if (len < 3 || len > 32) return kNone;
