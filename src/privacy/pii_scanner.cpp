@@ -107,8 +107,9 @@ std::size_t ip_at(std::string_view s, std::size_t i) {
   const std::string_view cand = s.substr(i, e - i);
   const bool colon = colons > 0;
   if (colon) {
-    // Every IPv6 text form has at least two colons ("::", "a::b", seven in the full form).
-    if (!after_colon && colons >= 2 && ipv6(cand)) return e;
+    // Every IPv6 text form has a "::" or at least six colons (seven in the full form, six before an
+    // embedded IPv4): times such as "04:30:43" are rejected before the full parse.
+    if (!after_colon && colons >= 2 && (colons >= 6 || cand.find("::") != std::string_view::npos) && ipv6(cand)) return e;
     // host:port ("10.0.0.5:445"): the dotted quad before the port is the address.
     const std::size_t port = cand.find(':');
     const std::string_view quad = cand.substr(0, port);
