@@ -803,6 +803,7 @@ Result<std::size_t> SigmaRuleSet::add_yaml(std::string_view yaml, std::string_vi
         continue;
       }
       rules_.push_back(std::move(*rule));
+      index_logsource(rules_.back());
       ++added;
     } catch (const YAML::Exception& e) {
       if (warnings) warnings->push_back(std::string(source) + ": rule skipped: " + e.what());
@@ -843,6 +844,17 @@ Result<std::size_t> SigmaRuleSet::add_directory(const std::string& dir, const At
   return added;
 }
 
+void SigmaRuleSet::index_logsource(const SigmaRule& rule) {
+  const auto index = static_cast<std::uint32_t>(rules_.size() - 1);
+  for (Logsource& l : logsources_) {
+    if (l.product == rule.product && l.category == rule.category && l.service == rule.service) {
+      l.rules.push_back(index);
+      return;
+    }
+  }
+  logsources_.push_back(Logsource{rule.product, rule.category, rule.service, {index}});
+}
+
 void SigmaRuleSet::match(const ParsedEvent& event, const std::function<void(const SigmaRule&)>& on_match) const {
   if (rules_.empty()) return;
   thread_local std::vector<signed char> memo;
@@ -855,10 +867,19 @@ void SigmaRuleSet::match(const ParsedEvent& event, const std::function<void(cons
   } else {
     for (const Field& f : event.fields) literals_->scan(f.value, hits);
   }
-  for (const SigmaRule& rule : rules_) {
-    if (!rule.product.empty() && rule.product != event.product) continue;
-    if (!rule.category.empty() && !category_fits(rule.category, event.category)) continue;
-    if (!rule.service.empty() && rule.service != event.service) continue;
+  // The rules whose logsource fits, in rule order (matches are reported in that order).
+  thread_local std::vector<std::uint32_t> candidates;
+  candidates.clear();
+  for (const Logsource& l : logsources_) {
+    if ((l.product.empty() || l.product == event.product) &&
+        (l.category.empty() || category_fits(l.category, event.category)) &&
+        (l.service.empty() || l.service == event.service)) {
+      const auto middle = candidates.insert(candidates.end(), l.rules.begin(), l.rules.end());
+      std::inplace_merge(candidates.begin(), middle, candidates.end());
+    }
+  }
+  for (const std::uint32_t r : candidates) {
+    const SigmaRule& rule = rules_[r];
     const auto& c = *rule.compiled;
     const auto& gate = fields_scanned ? c.fields_gate : c.gate;
     if (gate && std::none_of(gate->begin(), gate->end(), [](int id) { return hits.test(id); })) continue;

@@ -11,6 +11,7 @@
 //   rules.match(event, [](const SigmaRule& r) { ... });
 
 #include <functional>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -60,8 +61,17 @@ class SigmaRuleSet {
   void match(const ParsedEvent& event, const std::function<void(const SigmaRule&)>& on_match) const;
 
  private:
+  // Rules sharing a logsource (product, category, service) share one fit test per event, and
+  // only the rules of fitting logsources are visited (their index lists merged in rule order).
+  struct Logsource {
+    std::string product, category, service;
+    std::vector<std::uint32_t> rules;  // indices into rules_, ascending
+  };
+  void index_logsource(const SigmaRule& rule);
+
   std::vector<SigmaRule> rules_;
   std::shared_ptr<LiteralMatcher> literals_;  // every substring the rules look for (prefilter)
+  std::vector<Logsource> logsources_;
 };
 
 }  // namespace triagent::analysis
