@@ -247,8 +247,21 @@ void IocExtractor::scan_fanged(std::string_view s, Indicators& out, int depth) c
   const std::size_t n = s.size();
   thread_local std::string lower;
   std::size_t i = 0;
+  // Bytes that can start an indicator below: letters and digits, a backslash (registry keys, UNC
+  // paths), '<' ("<HKCU>" keys), '~' and '/' (Unix paths), ':' ("::1"). Every other byte is passed
+  // over at once, whatever precedes it.
+  static constexpr std::array<bool, 256> kCanStart = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 256; ++c) t[c] = is_alnum(static_cast<char>(c));
+    for (unsigned char c : std::string_view("\\<~/:")) t[c] = true;
+    return t;
+  }();
   while (i < n) {
     const char c = s[i];
+    if (!kCanStart[static_cast<unsigned char>(c)]) {
+      ++i;
+      continue;
+    }
     const char prev = i > 0 ? s[i - 1] : ' ';
     const char prev2 = i > 1 ? s[i - 2] : ' ';
     const bool boundary = !(is_alnum(prev) || prev == '_' || prev == '.' || (prev == '-' && (is_alnum(prev2) || prev2 == '_')));
