@@ -217,6 +217,15 @@ constexpr std::array<bool, 256> kCueFirst = [] {
   return t;
 }();
 
+// Bytes at which run() can find something: letters and digits, '@' (e-mail), '-' and '/'
+// (key blocks, command-line switches), '+' and '(' (phone numbers), ':' (IPv6).
+constexpr std::array<bool, 256> kCanStart = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) t[c] = alnum(static_cast<char>(c));
+  for (unsigned char c : std::string_view("@-/+(:")) t[c] = true;
+  return t;
+}();
+
 class Scan {
  public:
   Scan(const PiiScanner::Impl& impl, std::string_view s, std::vector<PiiFinding>& out)
@@ -227,6 +236,15 @@ class Scan {
     std::size_t i = 0;
     while (i < n) {
       const char c = s_[i];
+      if (!kCanStart[static_cast<unsigned char>(c)]) {
+        // Nothing starts here: step over the byte, or the whole word when it opens one ('_', a
+        // non-ASCII byte), as the word skip below would.
+        ++i;
+        if (word(c)) {
+          while (i < n && word(s_[i])) ++i;
+        }
+        continue;
+      }
       const char prev = i > 0 ? s_[i - 1] : ' ';
       // E-mail is found at its '@', after the local part has been passed over.
       if (c == '@') {
