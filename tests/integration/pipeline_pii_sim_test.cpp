@@ -1,4 +1,4 @@
-// Redaction end to end (issue 5): every text of ../shared/data/pii/dev.jsonl goes into the real
+// Redaction end to end (issue 5): every text of tests/data/pii/dev.jsonl goes into the real
 // daemon as a generic webhook; the pipeline turns the payload into a "webhook" evidence item,
 // redacts the pack and asks the simulator's LLM. Then every prompt the simulator received is read
 // back and no labelled raw value the redactor is responsible for may appear in it.
@@ -61,7 +61,7 @@ struct PiiRecord {
 
 std::vector<PiiRecord> load_dev_set() {
   std::vector<PiiRecord> out;
-  std::ifstream in(std::string(TRIAGENT_SOURCE_DIR) + "/../shared/data/pii/dev.jsonl");
+  std::ifstream in(std::string(TRIAGENT_SOURCE_DIR) + "/tests/data/pii/dev.jsonl");  // README there
   std::string line;
   while (std::getline(in, line)) {
     const json r = json::parse(line, nullptr, false);
