@@ -153,16 +153,17 @@ void Redactor::add_known_names(std::string_view s, const Vault& vault, std::vect
   if (!vault.has_names()) return;
   thread_local std::string key;
   bool added = false;
-  // By table: this tokenizer runs over every byte the redactor sees.
-  static constexpr std::array<bool, 256> kNameChar = [] {
-    std::array<bool, 256> t{};
+  // By table: this tokenizer runs over every byte the redactor sees. 2 marks the bytes after
+  // which a token is also tried in parts ('\\', '@').
+  static constexpr std::array<unsigned char, 256> kNameChar = [] {
+    std::array<unsigned char, 256> t{};
     for (int c = 0; c < 256; ++c) {
       const char ch = static_cast<char>(c);
-      t[c] = alnum(ch) || ch == '.' || ch == '_' || ch == '-' || ch == '$' || ch == '\\' || ch == '@';
+      t[c] = alnum(ch) || ch == '.' || ch == '_' || ch == '-' || ch == '$' ? 1 : (ch == '\\' || ch == '@') ? 3 : 0;
     }
     return t;
   }();
-  auto name_char = [](char c) { return kNameChar[static_cast<unsigned char>(c)]; };
+  auto name_char = [](char c) { return kNameChar[static_cast<unsigned char>(c)] != 0; };
   auto try_span = [&](std::size_t b, std::size_t e) {
     while (e > b && (s[e - 1] == '.' || s[e - 1] == '-')) --e;
     if (e - b < 3) return false;
@@ -187,7 +188,17 @@ void Redactor::add_known_names(std::string_view s, const Vault& vault, std::vect
       continue;
     }
     std::size_t e = i;
-    while (e < s.size() && name_char(s[e])) ++e;
+    unsigned char seen = 0;
+    while (e < s.size() && kNameChar[static_cast<unsigned char>(s[e])]) seen |= kNameChar[static_cast<unsigned char>(s[e++])];
+    if (!(seen & 2)) {
+      // A token without parts: the vault's cheap filters, inline, reject most of them.
+      std::size_t t = e;
+      while (t > i && (s[t - 1] == '.' || s[t - 1] == '-')) --t;
+      if (t - i < 3 || !vault.may_hold_name(s.substr(i, t - i))) {
+        i = e;
+        continue;
+      }
+    }
     // The whole token, else each part between backslashes (the account after "DOMAIN\", the
     // profile folder in "C:\Users\alice\AppData"), else the account before "@".
     if (!try_span(i, e)) {

@@ -65,15 +65,7 @@ std::uint64_t Vault::name_hash(std::string_view name) {
   return h;
 }
 
-std::size_t Vault::name_ends_bit(std::string_view name) {
-  auto low = [](char c) { return static_cast<std::size_t>(static_cast<unsigned char>((c >= 'A' && c <= 'Z') ? c + 32 : c)); };
-  return ((low(name.front()) << 5) ^ low(name.back()) ^ (name.size() << 8)) & 4095;
-}
-
-bool Vault::may_hold_name(std::string_view name) const {
-  if (name.empty() || !((name_lengths_ >> std::min<std::size_t>(name.size(), 63)) & 1)) return false;
-  const std::size_t end_bit = name_ends_bit(name);
-  if (!((name_ends_[end_bit >> 6] >> (end_bit & 63)) & 1)) return false;
+bool Vault::bloom_holds(std::string_view name) const {
   const std::uint64_t h = name_hash(name);
   return ((name_bloom_[(h >> 6) & 63] >> (h & 63)) & 1) && ((name_bloom_[(h >> 18) & 63] >> ((h >> 12) & 63)) & 1);
 }

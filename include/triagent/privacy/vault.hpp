@@ -10,6 +10,7 @@
 //   std::string text = vault.restore("mail <EMAIL_1> now");          // "mail bob@example.com now"
 //   bool leaked = vault.find_leak(outbound_text).has_value();        // pre-send check
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -50,7 +51,11 @@ class Vault {
   bool has_names() const { return !names_.empty(); }
   // False when `name` (any case) is certainly not a recorded name; a cheap test before lower-casing
   // a copy for name_placeholder().
-  bool may_hold_name(std::string_view name) const;
+  bool may_hold_name(std::string_view name) const {
+    if (name.empty() || !((name_lengths_ >> std::min<std::size_t>(name.size(), 63)) & 1)) return false;
+    const std::size_t end_bit = name_ends_bit(name);
+    return ((name_ends_[end_bit >> 6] >> (end_bit & 63)) & 1) && bloom_holds(name);
+  }
 
   // Calls fn(value, placeholder) for every entry.
   template <class Fn>
@@ -79,7 +84,11 @@ class Vault {
   // Before hashing the whole token: one bit per (length, first byte, last byte), lower-cased,
   // which rejects most tokens with three loads once many lengths are recorded.
   std::array<std::uint64_t, 64> name_ends_{};
-  static std::size_t name_ends_bit(std::string_view name);
+  static std::size_t name_ends_bit(std::string_view name) {
+    auto low = [](char c) { return static_cast<std::size_t>(static_cast<unsigned char>((c >= 'A' && c <= 'Z') ? c + 32 : c)); };
+    return ((low(name.front()) << 5) ^ low(name.back()) ^ (name.size() << 8)) & 4095;
+  }
+  bool bloom_holds(std::string_view name) const;
   static std::uint64_t name_hash(std::string_view name);  // of the ASCII-lower-cased bytes
 };
 
