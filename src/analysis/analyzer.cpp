@@ -109,6 +109,10 @@ void append_string(std::string& out, std::string_view s) {
 }
 
 void append_list(std::string& out, const std::vector<std::string>& list) {
+  if (list.empty()) {  // most lists of most events: one append
+    out.append("[]", 2);
+    return;
+  }
   out.push_back('[');
   for (std::size_t i = 0; i < list.size(); ++i) {
     if (i) out.push_back(',');
