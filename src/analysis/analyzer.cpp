@@ -323,13 +323,15 @@ void Analyzer::write_enriched(const AnalysisState& st, std::string& out) const {
   append_string(out, ev.log_type);
   if (ev.format == InputFormat::text && !ev.fields.empty()) {
     out.append(",\"ai_fields\":{");
+    // Separators as short appends: "key":"value" pairs are most of a text line's output.
     bool first = true;
     for (const Field& f : ev.fields) {
-      if (!first) out.push_back(',');
+      out.append(first ? "\"" : ",\"", first ? 1 : 2);
       first = false;
-      append_string(out, f.key);
-      out.push_back(':');
-      append_string(out, f.value);
+      append_json_escaped(out, f.key);
+      out.append("\":\"", 3);
+      append_json_escaped(out, f.value);
+      out.push_back('"');
     }
     out.push_back('}');
   }
