@@ -358,10 +358,13 @@ void JsonTree::write_node(std::uint32_t index, std::string& out) const {
   out.push_back(object ? '{' : '[');
   for (std::uint32_t k = 0; k < node.count; ++k) {
     const std::uint32_t child = children_[node.first + k];
-    if (k) out.push_back(',');
     if (object) {
-      write_string(nodes_[child].key, out);
-      out.push_back(':');
+      // parse() took only keys of printable ASCII without a quote or a backslash: nothing to escape.
+      out.append(k ? ",\"" : "\"", k ? 2 : 1);
+      out.append(nodes_[child].key);
+      out.append("\":", 2);
+    } else if (k) {
+      out.push_back(',');
     }
     write_node(child, out);
   }
