@@ -9,9 +9,11 @@
 //   auto found = (*store)->load("job-42");      // nullopt: analyse; else deliver *found
 //   (*store)->prune_created_before(now_ms - retention_ms);   // the retention sweep
 //
-// Durability: WAL journal with synchronous=FULL, like the ledger: once save() returns, the
-// checkpoint survives a process crash and a power loss. busy_timeout lets the ledger's and the
-// approvals' connections share the file. Calls are synchronous and thread-safe (one mutex); run them
+// Durability: WAL journal with synchronous=NORMAL: once save() returns, the checkpoint survives a
+// process crash, and the next fsynced commit to the same file (the ledger's first completed step)
+// makes it survive a power loss too. A checkpoint a power loss takes only means the job is analysed
+// again, which the ledger and the notes' marker checks already make safe; an fsync per job was not
+// worth that. busy_timeout lets the ledger's and the approvals' connections share the file. Calls are synchronous and thread-safe (one mutex); run them
 // off the reactor (PipelineServices::run_blocking).
 
 #include <cstddef>
