@@ -216,6 +216,17 @@ constexpr std::array<bool, 256> kCueFirst = [] {
   for (unsigned char c : std::string_view("ptlnbmdcsfPTLNBMDCSF")) t[c] = true;
   return t;
 }();
+// The same words by first letter (either case): bit n is set when one of them has n letters.
+constexpr std::array<std::uint16_t, 256> kCueLengths = [] {
+  std::array<std::uint16_t, 256> t{};
+  for (std::string_view w : {"passport", "travel", "license", "licence", "nhs", "bank", "mr", "mrs", "ms", "dr",
+                             "miss", "mister", "name", "contact", "customer", "signed", "follow"}) {
+    const auto bit = static_cast<std::uint16_t>(1u << w.size());
+    t[static_cast<unsigned char>(w[0])] |= bit;
+    t[static_cast<unsigned char>(w[0] - 32)] |= bit;
+  }
+  return t;
+}();
 
 // Bytes at which run() can find something: letters and digits, '@' (e-mail), '-' and '/'
 // (key blocks, command-line switches), '+' and '(' (phone numbers), ':' (IPv6).
@@ -621,6 +632,7 @@ class Scan {
     const std::size_t we = word_end(i);
     const std::string_view w = s_.substr(i, we - i);
     if (w.size() < 2 || w.size() > 9) return kNone;
+    if (!((kCueLengths[static_cast<unsigned char>(s_[i])] >> w.size()) & 1)) return kNone;
     if (cfg_.documents) {
       if (iequal(w, "passport")) return document_after(we, PiiKind::passport);
       if (iequal(w, "travel")) {
@@ -681,6 +693,14 @@ class Scan {
     static constexpr std::array<std::string_view, 14> kKeys = {
         "secret", "token", "apikey", "api_key", "api-key", "access_key", "secret_key", "client_secret",
         "auth_token", "access_token", "refresh_token", "aws_secret_access_key", "secretaccesskey", "private_key"};
+    // Most keys have a length none of these has.
+    static constexpr std::uint64_t kLengths = [] {
+      std::uint64_t m = 0;
+      for (auto k : kPasswords) m |= std::uint64_t{1} << k.size();
+      for (auto k : kKeys) m |= std::uint64_t{1} << k.size();
+      return m;
+    }();
+    if (key.size() > 63 || !((kLengths >> key.size()) & 1)) return PiiKind::custom;
     for (auto k : kPasswords) {
       if (iequal(key, k)) return PiiKind::password;
     }
@@ -732,8 +752,8 @@ class Scan {
     if (all.count == 0) return kNone;
     // A run can hold several numbers ("4012 8888 8888 1881 4012-8888-8888-1881"): try the
     // longest prefix of groups first, then shorter ones.
+    Groups g = all;  // only count, end and digits change between the tries
     for (std::size_t take = all.count; take >= 1; --take) {
-      Groups g = all;
       g.count = take;
       g.end = all.gend[take - 1];
       g.digits = 0;
