@@ -13,9 +13,6 @@
 namespace triagent::privacy {
 namespace {
 
-using detail::block_has_json_special;
-using detail::load8;
-
 // Deeper documents go to nlohmann (recursion depth here is bounded by this).
 constexpr int kMaxDepth = 128;
 
