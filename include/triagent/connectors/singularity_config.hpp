@@ -28,7 +28,8 @@ struct DeepVisibilityConfig {
   int page_limit = 500;                   // events per GET /dv/events page (the API allows 1..1000)
   int max_events = 2'000;                 // events kept per query, across pages; also init-query's limit
   // query-status is limited to 1 call per second per token (apis.md B.8, B.11); every query run by
-  // one DeepVisibility object shares this budget.
+  // one DeepVisibility object shares this budget. A tenth of a second's worth may go at once (at
+  // least one call), so only a raised limit allows bursts.
   double status_requests_per_second = 1.0;
 };
 
