@@ -96,6 +96,12 @@ std::size_t ip_at(std::string_view s, std::size_t i) {
   // Right after a colon only a dotted quad may start ("ip:10.0.0.1"); an IPv6 tail there is part
   // of a longer token.
   const bool after_colon = i > 0 && s[i - 1] == ':';
+  // Every address has a '.' or ':' within its first five bytes (an IPv4 octet has at most three
+  // digits, an IPv6 group four hex digits): most words that start with a hex letter or a digit
+  // ("default", "2015", a hash) are turned away here, before the scan of their whole length.
+  std::size_t k = i;
+  while (k < s.size() && k - i < 5 && hex(s[k])) ++k;
+  if (k == s.size() || k - i == 5 || (s[k] != '.' && s[k] != ':')) return kNone;
   std::size_t e = i;
   std::size_t colons = 0;
   while (e < s.size() && ip_char(s[e])) {
@@ -333,8 +339,7 @@ class Scan {
   // The end of the key=value key at i (letters, digits, '_', '-'). Up to its first '-' the key is
   // all word bytes, which run() then need not read again.
   std::size_t key_end(std::size_t i) {
-    std::size_t w = i;
-    while (w < s_.size() && ident(s_[w])) ++w;
+    std::size_t w = ident_end(s_, i);
     word_known_end_ = w;
     while (w < s_.size() && key_char(s_[w])) ++w;
     return w;
@@ -496,11 +501,6 @@ class Scan {
 
   // ---- cues: a keyword that says what the next token is
 
-  std::size_t word_end(std::size_t i) const {
-    std::size_t e = i;
-    while (e < s_.size() && alnum(s_[e])) ++e;
-    return e;
-  }
   // Whether `phrase` (lower case, single spaces) follows at `i`, ignoring case; its end or kNone.
   std::size_t follows(std::size_t i, std::string_view phrase) const {
     if (i + phrase.size() > s_.size() || !iequal(s_.substr(i, phrase.size()), phrase)) return kNone;
@@ -629,7 +629,7 @@ class Scan {
   }
 
   std::size_t cue_at(std::size_t i) {
-    const std::size_t we = word_end(i);
+    const std::size_t we = alnum_end(s_, i);
     const std::string_view w = s_.substr(i, we - i);
     if (w.size() < 2 || w.size() > 9) return kNone;
     if (!((kCueLengths[static_cast<unsigned char>(s_[i])] >> w.size()) & 1)) return kNone;
@@ -735,8 +735,11 @@ class Scan {
     }
     if (cfg_.secrets && hex(c)) {
       // LM:NT hash pairs as dumped by credential tools.
+      // Both halves are 32 hex digits: the ':' is looked for first, most hex words have none.
       std::size_t k = i;
-      while (k < s_.size() && hex(s_[k])) ++k;
+      if (i + 65 <= s_.size() && s_[i + 32] == ':') {
+        while (k < s_.size() && hex(s_[k])) ++k;
+      }
       if (k - i == 32 && k + 33 <= s_.size() && s_[k] == ':') {
         std::size_t m = k + 1;
         while (m < s_.size() && hex(s_[m])) ++m;
