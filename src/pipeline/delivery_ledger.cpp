@@ -1,10 +1,9 @@
 #include "triagent/pipeline/delivery_ledger.hpp"
 
-#include <sqlite3.h>
-
 #include <algorithm>
-#include <map>
 #include <mutex>
+
+#include "core/sqlite_db.hpp"
 
 namespace triagent {
 
@@ -42,34 +41,6 @@ constexpr const char* kSteps =
 
 constexpr std::size_t kMaxErrorBytes = 1000;
 
-// A prepared statement that is reset (and its bindings cleared) when the use ends, whatever path
-// the code took, so no statement stays active across COMMIT.
-class Use {
- public:
-  explicit Use(sqlite3_stmt* st) : st_(st) {}
-  ~Use() {
-    sqlite3_reset(st_);
-    sqlite3_clear_bindings(st_);
-  }
-  Use(const Use&) = delete;
-  Use& operator=(const Use&) = delete;
-
-  void bind(int i, std::string_view text) {
-    sqlite3_bind_text64(st_, i, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-  }
-  void bind(int i, std::int64_t v) { sqlite3_bind_int64(st_, i, v); }
-  int step() { return sqlite3_step(st_); }
-  std::string text(int col) const {
-    const auto* p = sqlite3_column_text(st_, col);
-    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(st_, col)))
-             : std::string();
-  }
-  std::int64_t integer(int col) const { return sqlite3_column_int64(st_, col); }
-
- private:
-  sqlite3_stmt* st_;
-};
-
 // The longest prefix of at most `max` bytes that does not split a UTF-8 sequence.
 std::string_view cap_utf8(std::string_view s, std::size_t max) {
   if (s.size() <= max) return s;
@@ -81,49 +52,22 @@ std::string_view cap_utf8(std::string_view s, std::size_t max) {
 }  // namespace
 
 struct DeliveryLedger::Impl {
-  sqlite3* db = nullptr;
+  std::unique_ptr<sqlite::SqliteDb> db;
   const Clock* clock = nullptr;
   std::mutex mutex;
-  std::map<std::string, sqlite3_stmt*, std::less<>> statements;
-
-  ~Impl() {
-    for (auto& [sql, st] : statements) sqlite3_finalize(st);
-    sqlite3_close(db);
-  }
-
-  Error error(std::string_view what) const {
-    return Error{ErrorCode::unavailable, "delivery ledger: " + std::string(what) + ": " + sqlite3_errmsg(db)};
-  }
-
-  Result<void> exec(const char* sql, std::string_view what) {
-    char* message = nullptr;
-    if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-      std::string text = message ? message : sqlite3_errmsg(db);
-      sqlite3_free(message);
-      return Error{ErrorCode::unavailable, "delivery ledger: " + std::string(what) + ": " + text};
-    }
-    return {};
-  }
-
-  Result<sqlite3_stmt*> statement(const char* sql) {
-    if (auto it = statements.find(sql); it != statements.end()) return it->second;
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr) != SQLITE_OK) return error("prepare");
-    statements.emplace(sql, st);
-    return st;
-  }
 
   // One upsert (begin's second half, complete, fail) with the common parameters.
   Result<void> write(const char* sql, std::string_view job, DeliveryStep step, std::string_view third,
                      std::string_view what) {
-    auto st = statement(sql);
+    auto st = db->statement(sql);
     if (!st) return st.error();
-    Use use(*st);
-    use.bind(1, job);
-    use.bind(2, std::string_view(to_string(step)));
-    use.bind(3, third);
-    use.bind(4, clock->now_ms());
-    if (use.step() != SQLITE_DONE) return error(what);
+    sqlite::StatementUse use(**st);
+    sqlite::Statement& stmt = **st;
+    stmt.bind(1, job);
+    stmt.bind(2, std::string_view(to_string(step)));
+    stmt.bind(3, third);
+    stmt.bind(4, clock->now_ms());
+    if (stmt.step() != sqlite::StepResult::done) return db->last_error(what);
     return {};
   }
 };
@@ -167,17 +111,13 @@ DeliveryLedger::~DeliveryLedger() = default;
 Result<std::unique_ptr<DeliveryLedger>> DeliveryLedger::open(const std::string& path, const Clock& clock) {
   auto impl = std::make_unique<Impl>();
   impl->clock = &clock;
-  // FULLMUTEX is not needed: Impl::mutex serialises every use of the connection.
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  if (int rc = sqlite3_open_v2(path.c_str(), &impl->db, flags, nullptr); rc != SQLITE_OK) {
-    std::string message = impl->db ? sqlite3_errmsg(impl->db) : sqlite3_errstr(rc);
-    return Error{ErrorCode::unavailable, "delivery ledger: cannot open " + path + ": " + message};
-  }
-  sqlite3_extended_result_codes(impl->db, 1);
-  sqlite3_busy_timeout(impl->db, 5000);
-  if (auto ok = impl->exec("PRAGMA journal_mode=WAL", "journal mode"); !ok) return ok.error();
-  if (auto ok = impl->exec("PRAGMA synchronous=FULL", "synchronous"); !ok) return ok.error();
-  if (auto ok = impl->exec(kSchema, "schema"); !ok) return ok.error();
+  // Impl::mutex serialises every use of the connection.
+  auto db = sqlite::SqliteDb::open(path, "delivery ledger", 5000);
+  if (!db) return db.error();
+  impl->db = std::move(*db);
+  if (auto ok = impl->db->exec("PRAGMA journal_mode=WAL", "journal mode"); !ok) return ok.error();
+  if (auto ok = impl->db->exec("PRAGMA synchronous=FULL", "synchronous"); !ok) return ok.error();
+  if (auto ok = impl->db->exec(kSchema, "schema"); !ok) return ok.error();
   return std::unique_ptr<DeliveryLedger>(new DeliveryLedger(std::move(impl)));
 }
 
@@ -188,43 +128,45 @@ Result<DeliveryBegin> DeliveryLedger::begin(std::string_view job_id, DeliverySte
   // power loss may take it, and then the retry sees the step not started: the write steps check
   // the server for the job's marker before posting anyway, so nothing is posted twice. Half of a
   // job's delivery fsyncs, which serialise on this ledger, go.
-  if (auto ok = impl_->exec("PRAGMA synchronous=NORMAL", "synchronous"); !ok) return ok.error();
+  sqlite::SqliteDb& db = *impl_->db;
+  if (auto ok = db.exec("PRAGMA synchronous=NORMAL", "synchronous"); !ok) return ok.error();
   struct FullSyncAgain {
-    Impl& impl;
-    ~FullSyncAgain() { (void)impl.exec("PRAGMA synchronous=FULL", "synchronous"); }
-  } full_sync_again{*impl_};
+    sqlite::SqliteDb& db;
+    ~FullSyncAgain() { (void)db.exec("PRAGMA synchronous=FULL", "synchronous"); }
+  } full_sync_again{db};
   // IMMEDIATE: the read and the write below are one decision, also against another process.
-  if (auto ok = impl_->exec("BEGIN IMMEDIATE", "begin"); !ok) return ok.error();
+  if (auto ok = db.exec("BEGIN IMMEDIATE", "begin"); !ok) return ok.error();
   auto rollback = [&](Error e) -> Result<DeliveryBegin> {
-    (void)impl_->exec("ROLLBACK", "rollback");
+    (void)db.exec("ROLLBACK", "rollback");
     return e;
   };
   DeliveryBegin out;
   {
-    auto st = impl_->statement(kSelectOne);
+    auto st = db.statement(kSelectOne);
     if (!st) return rollback(st.error());
-    Use use(*st);
-    use.bind(1, job_id);
-    use.bind(2, std::string_view(to_string(step)));
-    int rc = use.step();
-    if (rc == SQLITE_ROW) {
-      auto status = parse_delivery_status(use.text(0));
+    sqlite::StatementUse use(**st);
+    sqlite::Statement& stmt = **st;
+    stmt.bind(1, job_id);
+    stmt.bind(2, std::string_view(to_string(step)));
+    const sqlite::StepResult rc = stmt.step();
+    if (rc == sqlite::StepResult::row) {
+      auto status = parse_delivery_status(stmt.column_text(0));
       if (status == DeliveryStatus::done) {
         out.already_done = true;
-        out.attempt = static_cast<int>(use.integer(1));
+        out.attempt = static_cast<int>(stmt.column_int(1));
       }
       out.interrupted = status == DeliveryStatus::started;
-      if (!out.already_done) out.attempt = static_cast<int>(use.integer(1)) + 1;
-    } else if (rc == SQLITE_DONE) {
+      if (!out.already_done) out.attempt = static_cast<int>(stmt.column_int(1)) + 1;
+    } else if (rc == sqlite::StepResult::done) {
       out.attempt = 1;
     } else {
-      return rollback(impl_->error("read step"));
+      return rollback(db.last_error("read step"));
     }
   }
   if (!out.already_done) {
     if (auto ok = impl_->write(kBegin, job_id, step, target, "begin step"); !ok) return rollback(ok.error());
   }
-  if (auto ok = impl_->exec("COMMIT", "commit"); !ok) return rollback(ok.error());
+  if (auto ok = db.exec("COMMIT", "commit"); !ok) return rollback(ok.error());
   return out;
 }
 
@@ -240,27 +182,28 @@ Result<void> DeliveryLedger::fail(std::string_view job_id, DeliveryStep step, st
 
 Result<std::vector<DeliveryRecord>> DeliveryLedger::steps(std::string_view job_id) {
   std::lock_guard lock(impl_->mutex);
-  auto st = impl_->statement(kSteps);
+  auto st = impl_->db->statement(kSteps);
   if (!st) return st.error();
-  Use use(*st);
-  use.bind(1, job_id);
+  sqlite::StatementUse use(**st);
+  sqlite::Statement& stmt = **st;
+  stmt.bind(1, job_id);
   std::vector<DeliveryRecord> out;
   for (;;) {
-    int rc = use.step();
-    if (rc == SQLITE_DONE) break;
-    if (rc != SQLITE_ROW) return impl_->error("read steps");
-    auto step = parse_delivery_step(use.text(0));
-    auto status = parse_delivery_status(use.text(1));
+    const sqlite::StepResult rc = stmt.step();
+    if (rc == sqlite::StepResult::done) break;
+    if (rc != sqlite::StepResult::row) return impl_->db->last_error("read steps");
+    auto step = parse_delivery_step(stmt.column_text(0));
+    auto status = parse_delivery_status(stmt.column_text(1));
     if (!step || !status) continue;  // written by a newer version: not ours to interpret
     DeliveryRecord r;
     r.job_id = std::string(job_id);
     r.step = *step;
     r.status = *status;
-    r.target = use.text(2);
-    r.external_ref = use.text(3);
-    r.attempt = static_cast<int>(use.integer(4));
-    r.last_error = use.text(5);
-    r.updated_at_ms = use.integer(6);
+    r.target = stmt.column_text(2);
+    r.external_ref = stmt.column_text(3);
+    r.attempt = static_cast<int>(stmt.column_int(4));
+    r.last_error = stmt.column_text(5);
+    r.updated_at_ms = stmt.column_int(6);
     out.push_back(std::move(r));
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.step < b.step; });

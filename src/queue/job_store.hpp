@@ -18,14 +18,19 @@
 #include <string>
 #include <vector>
 
+#include "core/sqlite_db.hpp"
 #include "queue/backoff.hpp"
-#include "queue/sqlite_handle.hpp"
 #include "triagent/core/clock.hpp"
 #include "triagent/core/result.hpp"
 #include "triagent/queue/job_queue.hpp"
 #include "triagent/queue/sqlite_job_queue.hpp"
 
 namespace triagent::queue_detail {
+
+using sqlite::SqliteDb;
+using sqlite::Statement;
+using sqlite::StatementUse;
+using sqlite::StepResult;
 
 // Limits on the text fields a caller controls; longer values are refused with invalid_argument
 // (payload and result are bounded by whoever produced them, e.g. the ingress body limit).

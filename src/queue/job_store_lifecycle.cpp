@@ -38,7 +38,7 @@ Result<std::unique_ptr<JobStore>> JobStore::open(const SqliteQueueOptions& optio
                                                  std::uint64_t random_seed) {
   if (options.path.empty()) return invalid("queue path is empty");
   if (auto r = create_parent_directory(options.path); !r) return r.error();
-  auto db = SqliteDb::open(options.path);
+  auto db = SqliteDb::open(options.path, "queue");
   if (!db) return db.error();
   std::unique_ptr<JobStore> store(new JobStore(std::move(*db), options, clock, random_seed));
   if (auto r = store->configure(); !r) return r.error();

@@ -5,10 +5,12 @@
 //
 //   if (auto r = migrate_schema(db); !r) return r.error();
 
-#include "queue/sqlite_handle.hpp"
+#include "core/sqlite_db.hpp"
 #include "triagent/core/result.hpp"
 
 namespace triagent::queue_detail {
+
+using sqlite::SqliteDb;
 
 inline constexpr int kSchemaVersion = 1;
 

@@ -104,7 +104,7 @@ TEST(JobStoreOpen, CreatesMissingDirectoriesAndRefusesANewerSchema) {
     ASSERT_TRUE(s) << s.error().message;
   }
   {
-    auto db = queue_detail::SqliteDb::open(options.path);
+    auto db = queue_detail::SqliteDb::open(options.path, "queue");
     ASSERT_TRUE(db);
     ASSERT_TRUE((*db)->exec("PRAGMA user_version = 99"));
   }
@@ -119,7 +119,7 @@ TEST(JobStoreOpen, LeaseQueryNeedsNoSortAndNoTableRead) {
   SqliteQueueOptions options;
   options.path = (dir.path() / "q.db").string();
   ASSERT_TRUE(JobStore::open(options, clock, 1));
-  auto db = queue_detail::SqliteDb::open(options.path);
+  auto db = queue_detail::SqliteDb::open(options.path, "queue");
   ASSERT_TRUE(db);
   auto plan = (*db)->statement(
       "EXPLAIN QUERY PLAN SELECT id FROM jobs INDEXED BY jobs_live "

@@ -1,9 +1,9 @@
 #pragma once
 // Thin RAII wrappers over the sqlite3 C API: a connection with a cache of prepared statements, and
-// a statement that resets itself after each use. Private to the queue module; the one place that
-// includes <sqlite3.h> for the queue.
+// a statement that resets itself after each use. Shared by the stores (job queue, delivery ledger,
+// job checkpoints); they keep <sqlite3.h> out of their own code.
 //
-//   auto db = SqliteDb::open("/var/lib/triagent/triagent.db");
+//   auto db = SqliteDb::open("/var/lib/triagent/triagent.db", "queue");
 //   auto st = (*db)->statement("SELECT state FROM jobs WHERE id = ?1");
 //   if (!st) return st.error();
 //   StatementUse use(**st);          // resets and clears the bindings when it goes out of scope
@@ -21,7 +21,7 @@
 struct sqlite3;
 struct sqlite3_stmt;
 
-namespace triagent::queue_detail {
+namespace triagent::sqlite {
 
 enum class StepResult { row, done, error };
 
@@ -62,13 +62,16 @@ class StatementUse {
 
 class SqliteDb {
  public:
-  static Result<std::unique_ptr<SqliteDb>> open(const std::string& path);
+  // `label` names the store in every error ("delivery ledger: commit: database is locked"). With a
+  // busy timeout, a statement waits that long for another connection's lock before failing.
+  static Result<std::unique_ptr<SqliteDb>> open(const std::string& path, std::string label, int busy_timeout_ms = 0);
   ~SqliteDb();
   SqliteDb(const SqliteDb&) = delete;
   SqliteDb& operator=(const SqliteDb&) = delete;
 
-  // Runs one or more statements without results (DDL, pragmas, BEGIN/COMMIT).
-  Result<void> exec(const char* sql);
+  // Runs one or more statements without results (DDL, pragmas, BEGIN/COMMIT); `what` names the
+  // step in the error.
+  Result<void> exec(const char* sql, std::string_view what = {});
   // Runs a statement returning one text value, e.g. "PRAGMA journal_mode=WAL".
   Result<std::string> query_text(const char* sql);
   // Prepared once per distinct SQL text and kept for the life of the connection.
@@ -80,9 +83,10 @@ class SqliteDb {
   std::int64_t changes() const;
 
  private:
-  explicit SqliteDb(sqlite3* db) : db_(db) {}
+  SqliteDb(sqlite3* db, std::string label) : db_(db), label_(std::move(label)) {}
   sqlite3* db_;
+  std::string label_;
   std::map<std::string, std::unique_ptr<Statement>, std::less<>> cache_;
 };
 
-}  // namespace triagent::queue_detail
+}  // namespace triagent::sqlite

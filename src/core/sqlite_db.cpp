@@ -1,8 +1,8 @@
-#include "queue/sqlite_handle.hpp"
+#include "core/sqlite_db.hpp"
 
 #include <sqlite3.h>
 
-namespace triagent::queue_detail {
+namespace triagent::sqlite {
 
 Statement::~Statement() { sqlite3_finalize(stmt_); }
 
@@ -45,17 +45,19 @@ std::string Statement::column_text(int col) const {
   return std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)));
 }
 
-Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const std::string& path) {
+Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const std::string& path, std::string label, int busy_timeout_ms) {
   sqlite3* raw = nullptr;
-  // NOMUTEX: the connection is used by one thread at a time (opened here, then owned by the writer).
+  // NOMUTEX: each store uses its connection from one thread at a time (the queue's writer thread,
+  // or under the store's own mutex), so SQLite's per-call locking would be paid for nothing.
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
-  std::unique_ptr<SqliteDb> db(new SqliteDb(raw));  // owns `raw` even when the open failed
+  std::unique_ptr<SqliteDb> db(new SqliteDb(raw, std::move(label)));  // owns `raw` even when the open failed
   if (rc != SQLITE_OK) {
     std::string message = raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
-    return make_error(ErrorCode::unavailable, "cannot open queue database " + path + ": " + message);
+    return make_error(ErrorCode::unavailable, db->label_ + ": cannot open " + path + ": " + message);
   }
   sqlite3_extended_result_codes(raw, 1);
+  if (busy_timeout_ms > 0) sqlite3_busy_timeout(raw, busy_timeout_ms);
   return db;
 }
 
@@ -64,12 +66,12 @@ SqliteDb::~SqliteDb() {
   sqlite3_close(db_);
 }
 
-Result<void> SqliteDb::exec(const char* sql) {
+Result<void> SqliteDb::exec(const char* sql, std::string_view what) {
   char* message = nullptr;
   if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
     std::string text = message != nullptr ? message : sqlite3_errmsg(db_);
     sqlite3_free(message);
-    return make_error(ErrorCode::unavailable, "sqlite: " + text);
+    return make_error(ErrorCode::unavailable, label_ + ": " + (what.empty() ? "" : std::string(what) + ": ") + text);
   }
   return {};
 }
@@ -101,11 +103,11 @@ Result<Statement*> SqliteDb::statement(std::string_view sql) {
 }
 
 Error SqliteDb::last_error(std::string_view what) const {
-  return make_error(ErrorCode::unavailable, "sqlite " + std::string(what) + ": " + sqlite3_errmsg(db_));
+  return make_error(ErrorCode::unavailable, label_ + ": " + std::string(what) + ": " + sqlite3_errmsg(db_));
 }
 
 bool SqliteDb::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 std::int64_t SqliteDb::changes() const { return sqlite3_changes64(db_); }
 
-}  // namespace triagent::queue_detail
+}  // namespace triagent::sqlite
