@@ -8,6 +8,8 @@ Statement::~Statement() { sqlite3_finalize(stmt_); }
 
 void Statement::bind(int index, std::int64_t value) { sqlite3_bind_int64(stmt_, index, value); }
 
+void Statement::bind(int index, double value) { sqlite3_bind_double(stmt_, index, value); }
+
 void Statement::bind(int index, std::string_view text) {
   // SQLITE_TRANSIENT: SQLite copies the text, so the caller's buffer may go away before step().
   sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
@@ -38,6 +40,8 @@ void Statement::reset() {
 }
 
 std::int64_t Statement::column_int(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+double Statement::column_real(int col) const { return sqlite3_column_double(stmt_, col); }
 
 std::string Statement::column_text(int col) const {
   const auto* text = sqlite3_column_text(stmt_, col);

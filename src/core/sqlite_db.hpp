@@ -33,6 +33,7 @@ class Statement {
   Statement& operator=(const Statement&) = delete;
 
   void bind(int index, std::int64_t value);
+  void bind(int index, double value);
   void bind(int index, std::string_view text);
   StepResult step();
   // Steps until done; the error (as an Error) if any step fails.
@@ -40,6 +41,7 @@ class Statement {
   void reset();
 
   std::int64_t column_int(int col) const;
+  double column_real(int col) const;
   std::string column_text(int col) const;
 
  private:
@@ -53,6 +55,7 @@ class StatementUse {
  public:
   explicit StatementUse(Statement& st) : st_(st) {}
   ~StatementUse() { st_.reset(); }
+  Statement* operator->() const { return &st_; }
   StatementUse(const StatementUse&) = delete;
   StatementUse& operator=(const StatementUse&) = delete;
 

@@ -10,9 +10,9 @@ namespace triagent {
 
 namespace {
 
-using approval_detail::ApprovalDb;
-using approval_detail::BoundStatement;
-using approval_detail::Step;
+using sqlite::SqliteDb;
+using sqlite::StatementUse;
+using sqlite::StepResult;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS approvals (
@@ -58,33 +58,33 @@ nlohmann::json stored_json(const std::string& text) {
 }
 
 // A pending approval past its expiry is shown as expired before any sweep writes it down.
-ApprovalRecord read_row(const BoundStatement& q, std::int64_t now) {
+ApprovalRecord read_row(const StatementUse& q, std::int64_t now) {
   ApprovalRecord r;
-  r.id = q.text(0);
-  r.job_id = q.text(1);
-  r.trace_id = q.text(2);
-  r.action = q.text(3);
-  r.params = stored_json(q.text(4));
-  r.threat_id = q.text(5);
-  r.agent_id = q.text(6);
-  r.action_hash = q.text(7);
-  r.reason = q.text(8);
-  r.confidence = q.real(9);
-  auto ids = stored_json(q.text(10));
+  r.id = q->column_text(0);
+  r.job_id = q->column_text(1);
+  r.trace_id = q->column_text(2);
+  r.action = q->column_text(3);
+  r.params = stored_json(q->column_text(4));
+  r.threat_id = q->column_text(5);
+  r.agent_id = q->column_text(6);
+  r.action_hash = q->column_text(7);
+  r.reason = q->column_text(8);
+  r.confidence = q->column_real(9);
+  auto ids = stored_json(q->column_text(10));
   if (ids.is_array()) {
     for (const auto& id : ids) {
       if (id.is_string()) r.evidence_ids.push_back(id.get<std::string>());
     }
   }
-  r.target_state = target_state_from_json(stored_json(q.text(11)));
-  r.status = parse_approval_status(q.text(12)).value_or(ApprovalStatus::failed);
-  r.created_at_ms = q.integer(13);
-  r.expires_at_ms = q.integer(14);
-  r.decided_by = q.text(15);
-  r.decision_reason = q.text(16);
-  r.decided_at_ms = q.integer(17);
-  r.executed_at_ms = q.integer(18);
-  r.result = q.text(19);
+  r.target_state = target_state_from_json(stored_json(q->column_text(11)));
+  r.status = parse_approval_status(q->column_text(12)).value_or(ApprovalStatus::failed);
+  r.created_at_ms = q->column_int(13);
+  r.expires_at_ms = q->column_int(14);
+  r.decided_by = q->column_text(15);
+  r.decision_reason = q->column_text(16);
+  r.decided_at_ms = q->column_int(17);
+  r.executed_at_ms = q->column_int(18);
+  r.result = q->column_text(19);
   if (r.status == ApprovalStatus::pending && now >= r.expires_at_ms) r.status = ApprovalStatus::expired;
   return r;
 }
@@ -133,7 +133,7 @@ Result<void> check_request(const ApprovalRequest& r) {
 // against another process on the same file.
 class Transaction {
  public:
-  explicit Transaction(ApprovalDb& db) : db_(db) {}
+  explicit Transaction(SqliteDb& db) : db_(db) {}
   ~Transaction() {
     if (open_) (void)db_.exec("ROLLBACK");
   }
@@ -152,55 +152,55 @@ class Transaction {
   }
 
  private:
-  ApprovalDb& db_;
+  SqliteDb& db_;
   bool open_ = false;
 };
 
 }  // namespace
 
-ApprovalStore::ApprovalStore(std::unique_ptr<ApprovalDb> db, const Clock& clock) : db_(std::move(db)), clock_(clock) {}
+ApprovalStore::ApprovalStore(std::unique_ptr<SqliteDb> db, const Clock& clock) : db_(std::move(db)), clock_(clock) {}
 ApprovalStore::~ApprovalStore() = default;
 
 Result<std::unique_ptr<ApprovalStore>> ApprovalStore::open(const ApprovalStoreOptions& options, const Clock& clock) {
-  auto db = ApprovalDb::open(options.path, options.busy_timeout_ms);
+  auto db = approval_detail::open_approval_db(options.path, "approval store", options.busy_timeout_ms);
   if (!db) return db.error();
   if (auto ok = (*db)->exec(kSchema); !ok) return ok.error();
   return std::unique_ptr<ApprovalStore>(new ApprovalStore(std::move(*db), clock));
 }
 
 Result<ApprovalRecord> ApprovalStore::load(std::string_view id, std::int64_t now) {
-  auto st = db_->prepare("SELECT " APPROVAL_COLUMNS " FROM approvals WHERE id = ?1");
+  auto st = db_->statement("SELECT " APPROVAL_COLUMNS " FROM approvals WHERE id = ?1");
   if (!st) return st.error();
-  BoundStatement q(*st);
-  q.bind(1, id);
-  switch (q.step()) {
-    case Step::row: return read_row(q, now);
-    case Step::done: return make_error(ErrorCode::not_found, "no approval " + std::string(id.substr(0, 64)));
-    case Step::error: break;
+  StatementUse q(**st);
+  q->bind(1, id);
+  switch (q->step()) {
+    case StepResult::row: return read_row(q, now);
+    case StepResult::done: return make_error(ErrorCode::not_found, "no approval " + std::string(id.substr(0, 64)));
+    case StepResult::error: break;
   }
-  return db_->error("read approval");
+  return db_->last_error("read approval");
 }
 
 Result<void> ApprovalStore::set_status(std::string_view id, ApprovalStatus from, ApprovalStatus to) {
-  auto st = db_->prepare("UPDATE approvals SET status = ?3 WHERE id = ?1 AND status = ?2");
+  auto st = db_->statement("UPDATE approvals SET status = ?3 WHERE id = ?1 AND status = ?2");
   if (!st) return st.error();
-  BoundStatement q(*st);
-  q.bind(1, id);
-  q.bind(2, std::string_view(to_string(from)));
-  q.bind(3, std::string_view(to_string(to)));
-  if (q.step() != Step::done) return db_->error("update approval");
+  StatementUse q(**st);
+  q->bind(1, id);
+  q->bind(2, std::string_view(to_string(from)));
+  q->bind(3, std::string_view(to_string(to)));
+  if (q->step() != StepResult::done) return db_->last_error("update approval");
   if (db_->changes() != 1) return conflict("approval " + std::string(id) + " is no longer " + to_string(from));
   return {};
 }
 
 Result<ApprovalRecord> ApprovalStore::fail_integrity(const ApprovalRecord& record, std::int64_t now) {
-  auto st = db_->prepare("UPDATE approvals SET status = 'failed', executed_at = ?2, result = ?3 WHERE id = ?1");
+  auto st = db_->statement("UPDATE approvals SET status = 'failed', executed_at = ?2, result = ?3 WHERE id = ?1");
   if (!st) return st.error();
-  BoundStatement q(*st);
-  q.bind(1, record.id);
-  q.bind(2, now);
-  q.bind(3, std::string_view("integrity check failed: the stored action does not match its hash"));
-  if (q.step() != Step::done) return db_->error("update approval");
+  StatementUse q(**st);
+  q->bind(1, record.id);
+  q->bind(2, now);
+  q->bind(3, std::string_view("integrity check failed: the stored action does not match its hash"));
+  if (q->step() != StepResult::done) return db_->last_error("update approval");
   return conflict("approval " + record.id + " failed its integrity check and will not run");
 }
 
@@ -233,35 +233,35 @@ Result<std::vector<ApprovalCreated>> ApprovalStore::create_all(const std::vector
 Result<ApprovalCreated> ApprovalStore::insert_unless_present(const ApprovalRequest& request, std::int64_t now) {
   const std::string hash = approval_action_hash(request.action, request.params, request.threat_id, request.agent_id);
   {
-    auto st = db_->prepare("INSERT INTO approvals (id, job_id, trace_id, action, params_json, threat_id, agent_id, "
+    auto st = db_->statement("INSERT INTO approvals (id, job_id, trace_id, action, params_json, threat_id, agent_id, "
                            "action_hash, reason, confidence, evidence_ids_json, target_state_json, status, "
                            "created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
                            "'pending', ?13, ?14) ON CONFLICT (job_id, action_hash) DO NOTHING");
     if (!st) return st.error();
-    BoundStatement q(*st);
-    q.bind(1, random_hex(16));
-    q.bind(2, request.job_id);
-    q.bind(3, request.trace_id);
-    q.bind(4, request.action);
-    q.bind(5, audit::canonical_json(request.params));
-    q.bind(6, request.threat_id);
-    q.bind(7, request.agent_id);
-    q.bind(8, hash);
-    q.bind(9, std::string_view(request.reason).substr(0, kMaxModelReasonBytes));
-    q.bind(10, request.confidence);
-    q.bind(11, audit::canonical_json(nlohmann::json(request.evidence_ids)));
-    q.bind(12, audit::canonical_json(to_json(request.target_state)));
-    q.bind(13, now);
-    q.bind(14, now + request.ttl_ms);
-    if (q.step() != Step::done) return db_->error("insert approval");
+    StatementUse q(**st);
+    q->bind(1, random_hex(16));
+    q->bind(2, request.job_id);
+    q->bind(3, request.trace_id);
+    q->bind(4, request.action);
+    q->bind(5, audit::canonical_json(request.params));
+    q->bind(6, request.threat_id);
+    q->bind(7, request.agent_id);
+    q->bind(8, hash);
+    q->bind(9, std::string_view(request.reason).substr(0, kMaxModelReasonBytes));
+    q->bind(10, request.confidence);
+    q->bind(11, audit::canonical_json(nlohmann::json(request.evidence_ids)));
+    q->bind(12, audit::canonical_json(to_json(request.target_state)));
+    q->bind(13, now);
+    q->bind(14, now + request.ttl_ms);
+    if (q->step() != StepResult::done) return db_->last_error("insert approval");
   }
   const bool created = db_->changes() == 1;
-  auto st = db_->prepare("SELECT " APPROVAL_COLUMNS " FROM approvals WHERE job_id = ?1 AND action_hash = ?2");
+  auto st = db_->statement("SELECT " APPROVAL_COLUMNS " FROM approvals WHERE job_id = ?1 AND action_hash = ?2");
   if (!st) return st.error();
-  BoundStatement q(*st);
-  q.bind(1, request.job_id);
-  q.bind(2, hash);
-  if (q.step() != Step::row) return db_->error("read approval");
+  StatementUse q(**st);
+  q->bind(1, request.job_id);
+  q->bind(2, hash);
+  if (q->step() != StepResult::row) return db_->last_error("read approval");
   return ApprovalCreated{read_row(q, now), created};
 }
 
@@ -278,18 +278,18 @@ Result<std::vector<ApprovalRecord>> ApprovalStore::list(std::optional<ApprovalSt
       "(?1 = 'expired' AND (status = 'expired' OR (status = 'pending' AND expires_at <= ?2))) OR "
       "(?1 NOT IN ('pending', 'expired') AND status = ?1) "
       "ORDER BY created_at DESC, id LIMIT ?3";
-  auto st = db_->prepare(sql);
+  auto st = db_->statement(sql);
   if (!st) return st.error();
-  BoundStatement q(*st);
-  q.bind(1, std::string_view(status ? to_string(*status) : ""));
-  q.bind(2, now);
-  q.bind(3, static_cast<std::int64_t>(limit));
+  StatementUse q(**st);
+  q->bind(1, std::string_view(status ? to_string(*status) : ""));
+  q->bind(2, now);
+  q->bind(3, static_cast<std::int64_t>(limit));
   std::vector<ApprovalRecord> out;
   for (;;) {
-    switch (q.step()) {
-      case Step::row: out.push_back(read_row(q, now)); continue;
-      case Step::done: return out;
-      case Step::error: return db_->error("list approvals");
+    switch (q->step()) {
+      case StepResult::row: out.push_back(read_row(q, now)); continue;
+      case StepResult::done: return out;
+      case StepResult::error: return db_->last_error("list approvals");
     }
   }
 }
@@ -309,11 +309,11 @@ Result<ApprovalRecord> ApprovalStore::decide(std::string_view id, const Approval
   if (!record) return record.error();
   if (record->status == ApprovalStatus::expired) {
     // Written down now, so the row says what every reader was already shown.
-    auto st = db_->prepare("UPDATE approvals SET status = 'expired' WHERE id = ?1 AND status = 'pending'");
+    auto st = db_->statement("UPDATE approvals SET status = 'expired' WHERE id = ?1 AND status = 'pending'");
     if (!st) return st.error();
-    BoundStatement q(*st);
-    q.bind(1, id);
-    if (q.step() != Step::done) return db_->error("expire approval");
+    StatementUse q(**st);
+    q->bind(1, id);
+    if (q->step() != StepResult::done) return db_->last_error("expire approval");
     if (auto ok = tx.commit(); !ok) return ok.error();
     return conflict("approval " + record->id + " expired at " + format_rfc3339_ms(record->expires_at_ms));
   }
@@ -330,18 +330,18 @@ Result<ApprovalRecord> ApprovalStore::decide(std::string_view id, const Approval
   }
   const ApprovalStatus to =
       decision.choice == ApprovalChoice::approve ? ApprovalStatus::approved : ApprovalStatus::rejected;
-  auto st = db_->prepare(
+  auto st = db_->statement(
       "UPDATE approvals SET status = ?2, decided_by = ?3, decision_reason = ?4, decided_at = ?5 "
       "WHERE id = ?1 AND status = 'pending'");
   if (!st) return st.error();
   {
-    BoundStatement q(*st);
-    q.bind(1, id);
-    q.bind(2, std::string_view(to_string(to)));
-    q.bind(3, trim(decision.actor));
-    q.bind(4, trim(decision.reason));
-    q.bind(5, now);
-    if (q.step() != Step::done) return db_->error("decide approval");
+    StatementUse q(**st);
+    q->bind(1, id);
+    q->bind(2, std::string_view(to_string(to)));
+    q->bind(3, trim(decision.actor));
+    q->bind(4, trim(decision.reason));
+    q->bind(5, now);
+    if (q->step() != StepResult::done) return db_->last_error("decide approval");
   }
   auto updated = load(id, now);
   if (!updated) return updated.error();
@@ -352,17 +352,17 @@ Result<ApprovalRecord> ApprovalStore::decide(std::string_view id, const Approval
 Result<std::vector<ApprovalRecord>> ApprovalStore::expire_due() {
   std::lock_guard lock(mutex_);
   const std::int64_t now = clock_.now_ms();
-  auto st = db_->prepare("UPDATE approvals SET status = 'expired' WHERE status = 'pending' AND expires_at <= ?1 "
+  auto st = db_->statement("UPDATE approvals SET status = 'expired' WHERE status = 'pending' AND expires_at <= ?1 "
                          "RETURNING " APPROVAL_COLUMNS);
   if (!st) return st.error();
-  BoundStatement q(*st);
-  q.bind(1, now);
+  StatementUse q(**st);
+  q->bind(1, now);
   std::vector<ApprovalRecord> out;
   for (;;) {
-    switch (q.step()) {
-      case Step::row: out.push_back(read_row(q, now)); continue;
-      case Step::done: return out;
-      case Step::error: return db_->error("expire approvals");
+    switch (q->step()) {
+      case StepResult::row: out.push_back(read_row(q, now)); continue;
+      case StepResult::done: return out;
+      case StepResult::error: return db_->last_error("expire approvals");
     }
   }
 }
@@ -391,16 +391,16 @@ Result<ApprovalRecord> ApprovalStore::begin_execution(std::string_view id) {
 Result<ApprovalRecord> ApprovalStore::mark_executed(std::string_view id, bool succeeded, std::string_view result) {
   std::lock_guard lock(mutex_);
   const std::int64_t now = clock_.now_ms();
-  auto st = db_->prepare("UPDATE approvals SET status = ?2, executed_at = ?3, result = ?4 "
+  auto st = db_->statement("UPDATE approvals SET status = ?2, executed_at = ?3, result = ?4 "
                          "WHERE id = ?1 AND status = 'executing'");
   if (!st) return st.error();
   {
-    BoundStatement q(*st);
-    q.bind(1, id);
-    q.bind(2, std::string_view(succeeded ? "executed" : "failed"));
-    q.bind(3, now);
-    q.bind(4, result.substr(0, kMaxModelReasonBytes));
-    if (q.step() != Step::done) return db_->error("record execution");
+    StatementUse q(**st);
+    q->bind(1, id);
+    q->bind(2, std::string_view(succeeded ? "executed" : "failed"));
+    q->bind(3, now);
+    q->bind(4, result.substr(0, kMaxModelReasonBytes));
+    if (q->step() != StepResult::done) return db_->last_error("record execution");
   }
   if (db_->changes() != 1) {
     auto record = load(id, now);

@@ -7,9 +7,9 @@ namespace triagent {
 
 namespace {
 
-using approval_detail::ApprovalDb;
-using approval_detail::BoundStatement;
-using approval_detail::Step;
+using sqlite::SqliteDb;
+using sqlite::StatementUse;
+using sqlite::StepResult;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS feedback (
@@ -44,15 +44,15 @@ bool has_control_bytes(std::string_view s) {
 
 Error invalid(std::string message) { return Error{ErrorCode::invalid_argument, std::move(message)}; }
 
-FeedbackRecord read_row(BoundStatement& q) {
+FeedbackRecord read_row(StatementUse& q) {
   FeedbackRecord r;
-  r.id = q.integer(0);
-  r.job_id = q.text(1);
-  r.rating = q.text(2);
-  r.reason = q.text(3);
-  r.comment = q.text(4);
-  r.actor = q.text(5);
-  r.created_ms = q.integer(6);
+  r.id = q->column_int(0);
+  r.job_id = q->column_text(1);
+  r.rating = q->column_text(2);
+  r.reason = q->column_text(3);
+  r.comment = q->column_text(4);
+  r.actor = q->column_text(5);
+  r.created_ms = q->column_int(6);
   return r;
 }
 
@@ -67,11 +67,11 @@ double FeedbackSummary::acceptance_rate() const {
   return total == 0 ? 0.0 : static_cast<double>(accepted) / static_cast<double>(total);
 }
 
-FeedbackStore::FeedbackStore(std::unique_ptr<ApprovalDb> db, const Clock& clock) : db_(std::move(db)), clock_(clock) {}
+FeedbackStore::FeedbackStore(std::unique_ptr<SqliteDb> db, const Clock& clock) : db_(std::move(db)), clock_(clock) {}
 FeedbackStore::~FeedbackStore() = default;
 
 Result<std::unique_ptr<FeedbackStore>> FeedbackStore::open(const FeedbackStoreOptions& options, const Clock& clock) {
-  auto db = ApprovalDb::open(options.path, options.busy_timeout_ms);
+  auto db = approval_detail::open_approval_db(options.path, "feedback store", options.busy_timeout_ms);
   if (!db) return db.error();
   if (auto ok = (*db)->exec(kSchema); !ok) return ok.error();
   return std::unique_ptr<FeedbackStore>(new FeedbackStore(std::move(*db), clock));
@@ -99,38 +99,38 @@ Result<FeedbackRecord> FeedbackStore::add(const FeedbackInput& input) {
   r.created_ms = clock_.now_ms();
 
   std::lock_guard lock(mutex_);
-  auto st = db_->prepare(
+  auto st = db_->statement(
       "INSERT INTO feedback(job_id, rating, reason, comment, actor, created_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6) "
       "RETURNING id");
   if (!st) return st.error();
-  BoundStatement q(*st);
-  q.bind(1, r.job_id);
-  q.bind(2, r.rating);
-  q.bind(3, r.reason);
-  q.bind(4, r.comment);
-  q.bind(5, r.actor);
-  q.bind(6, r.created_ms);
-  if (q.step() != Step::row) return db_->error("store feedback");
-  r.id = q.integer(0);
-  if (q.step() == Step::error) return db_->error("store feedback");
+  StatementUse q(**st);
+  q->bind(1, r.job_id);
+  q->bind(2, r.rating);
+  q->bind(3, r.reason);
+  q->bind(4, r.comment);
+  q->bind(5, r.actor);
+  q->bind(6, r.created_ms);
+  if (q->step() != StepResult::row) return db_->last_error("store feedback");
+  r.id = q->column_int(0);
+  if (q->step() == StepResult::error) return db_->last_error("store feedback");
   return r;
 }
 
 Result<std::vector<FeedbackRecord>> FeedbackStore::list(std::string_view job_id, int limit) {
   if (limit < 1 || limit > kMaxFeedbackListLimit) return invalid("limit must be from 1 to 1000");
   std::lock_guard lock(mutex_);
-  auto st = db_->prepare(
+  auto st = db_->statement(
       "SELECT id, job_id, rating, reason, comment, actor, created_ms FROM feedback WHERE job_id = ?1 "
       "ORDER BY id LIMIT ?2");
   if (!st) return st.error();
-  BoundStatement q(*st);
-  q.bind(1, job_id);
-  q.bind(2, static_cast<std::int64_t>(limit));
+  StatementUse q(**st);
+  q->bind(1, job_id);
+  q->bind(2, static_cast<std::int64_t>(limit));
   std::vector<FeedbackRecord> out;
   for (;;) {
-    Step s = q.step();
-    if (s == Step::done) break;
-    if (s == Step::error) return db_->error("list feedback");
+    StepResult s = q->step();
+    if (s == StepResult::done) break;
+    if (s == StepResult::error) return db_->last_error("list feedback");
     out.push_back(read_row(q));
   }
   return out;
@@ -138,16 +138,16 @@ Result<std::vector<FeedbackRecord>> FeedbackStore::list(std::string_view job_id,
 
 Result<FeedbackSummary> FeedbackStore::summary() {
   std::lock_guard lock(mutex_);
-  auto st = db_->prepare("SELECT rating, COUNT(*) FROM feedback GROUP BY rating");
+  auto st = db_->statement("SELECT rating, COUNT(*) FROM feedback GROUP BY rating");
   if (!st) return st.error();
-  BoundStatement q(*st);
+  StatementUse q(**st);
   FeedbackSummary s;
   for (;;) {
-    Step step = q.step();
-    if (step == Step::done) break;
-    if (step == Step::error) return db_->error("summarise feedback");
-    const std::string rating = q.text(0);
-    const std::int64_t n = q.integer(1);
+    StepResult step = q->step();
+    if (step == StepResult::done) break;
+    if (step == StepResult::error) return db_->last_error("summarise feedback");
+    const std::string rating = q->column_text(0);
+    const std::int64_t n = q->column_int(1);
     if (rating == "accepted") s.accepted = n;
     else if (rating == "edited") s.edited = n;
     else if (rating == "rejected") s.rejected = n;

@@ -37,8 +37,8 @@
 
 namespace triagent {
 
-namespace approval_detail {
-class ApprovalDb;
+namespace sqlite {
+class SqliteDb;
 }
 
 struct ApprovalStoreOptions {
@@ -91,14 +91,14 @@ class ApprovalStore {
   Result<ApprovalRecord> mark_executed(std::string_view id, bool succeeded, std::string_view result);
 
  private:
-  ApprovalStore(std::unique_ptr<approval_detail::ApprovalDb> db, const Clock& clock);
+  ApprovalStore(std::unique_ptr<sqlite::SqliteDb> db, const Clock& clock);
   Result<ApprovalRecord> load(std::string_view id, std::int64_t now);
   Result<ApprovalRecord> fail_integrity(const ApprovalRecord& record, std::int64_t now);
   Result<void> set_status(std::string_view id, ApprovalStatus from, ApprovalStatus to);
   // Inside a transaction, with the mutex held: the row for (job, action hash), inserted if new.
   Result<ApprovalCreated> insert_unless_present(const ApprovalRequest& request, std::int64_t now);
 
-  std::unique_ptr<approval_detail::ApprovalDb> db_;
+  std::unique_ptr<sqlite::SqliteDb> db_;
   const Clock& clock_;
   std::mutex mutex_;
 };

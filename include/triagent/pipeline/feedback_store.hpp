@@ -24,8 +24,8 @@
 
 namespace triagent {
 
-namespace approval_detail {
-class ApprovalDb;
+namespace sqlite {
+class SqliteDb;
 }
 
 inline constexpr std::size_t kMaxFeedbackReasonBytes = 1000;
@@ -80,9 +80,9 @@ class FeedbackStore {
   Result<FeedbackSummary> summary();
 
  private:
-  FeedbackStore(std::unique_ptr<approval_detail::ApprovalDb> db, const Clock& clock);
+  FeedbackStore(std::unique_ptr<sqlite::SqliteDb> db, const Clock& clock);
   std::mutex mutex_;
-  std::unique_ptr<approval_detail::ApprovalDb> db_;
+  std::unique_ptr<sqlite::SqliteDb> db_;
   const Clock& clock_;
 };
 
