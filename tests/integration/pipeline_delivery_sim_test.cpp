@@ -16,6 +16,7 @@
 
 #include "support/http_test_client.hpp"
 #include "support/sim_process.hpp"
+#include "support/temp_files.hpp"
 #include "triagent/connectors/dataset_event_writer.hpp"
 #include "triagent/connectors/singularity_threats.hpp"
 #include "triagent/core/clock.hpp"
@@ -68,11 +69,10 @@ class PipelineDeliverySimTest : public ::testing::Test {
     return Upstream{http_.get(), &policy, sim_.base_url(), std::chrono::seconds(10)};
   }
 
+  // The file outlives the ledger: the test's ledgers go before the fixture's members.
   std::unique_ptr<DeliveryLedger> ledger(const std::string& name) {
-    auto path = std::filesystem::path(::testing::TempDir()) /
-                ("pipeline_delivery_sim_" + name + "_" + std::to_string(::getpid()) + ".db");
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
-    auto opened = DeliveryLedger::open(path.string(), clock_);
+    const auto& file = db_files_.emplace_back(std::make_unique<testing::TempDbFile>("pipeline_delivery_sim_" + name));
+    auto opened = DeliveryLedger::open(file->path(), clock_);
     EXPECT_TRUE(opened) << opened.error().message;
     return std::move(*opened);
   }
@@ -163,6 +163,7 @@ class PipelineDeliverySimTest : public ::testing::Test {
   std::unique_ptr<UpstreamPolicy> ds_policy_;
   std::unique_ptr<SingularityThreats> threats_;
   std::unique_ptr<DataSetEventWriter> writer_;
+  std::vector<std::unique_ptr<testing::TempDbFile>> db_files_;
 };
 
 TEST_F(PipelineDeliverySimTest, DeliveringTwicePostsOneNoteOneTagsNoteAndTheEventsOnce) {

@@ -62,17 +62,6 @@ std::string TestConfig::render(const std::string& data_dir) const {
   return y.str();
 }
 
-TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "triagent-test-XXXXXX").string();
-  if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
 std::string triagent_binary() { return std::string(TRIAGENT_BINARY_DIR) + "/triagent"; }
 
 DaemonProcess::DaemonProcess(const TestConfig& config, const std::string& data_dir) {

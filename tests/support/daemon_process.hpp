@@ -14,6 +14,8 @@
 #include <optional>
 #include <string>
 
+#include "support/temp_files.hpp"  // TempDir, which the daemon fixtures keep their data in
+
 namespace triagent::testing {
 
 // The secrets every test config uses.
@@ -32,19 +34,6 @@ struct TestConfig {
     return *this;
   }
   std::string render(const std::string& data_dir) const;
-};
-
-// A fresh directory under $TMPDIR, removed by the destructor.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
 };
 
 class DaemonProcess {

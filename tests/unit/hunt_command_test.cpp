@@ -6,22 +6,27 @@
 #include <sstream>
 
 #include "hunt_test_support.hpp"
+#include "support/temp_files.hpp"
 #include "triagent/hunt/hunt_command.hpp"
 
 namespace triagent::hunt {
 namespace {
 
-std::string write_config() {
-  const std::string path = ::testing::TempDir() + "/hunt_cli_" + std::to_string(::getpid()) + ".yaml";
-  std::ofstream out(path);
-  out << "data_dir: " << ::testing::TempDir() << "\n"
-      << "auth:\n  admin_token: test-admin-token-0123456789abcdef\n"
-      << "hunt:\n  enabled: true\n"
-      << "  field_catalogue: " << hunt_test::source_path("config/hunt/fields.yaml") << "\n"
-      << "  templates: " << hunt_test::source_path("config/hunt/templates.yaml") << "\n"
-      << "  prompts_dir: " << hunt_test::source_path("config/prompts") << "\n";
-  return path;
-}
+// A config and its data directory in a scratch directory that goes with the test.
+struct HuntCliConfig {
+  testing::TempDir dir;
+  std::string path = dir.path() + "/hunt.yaml";
+
+  HuntCliConfig() {
+    std::ofstream out(path);
+    out << "data_dir: " << dir.path() << "\n"
+        << "auth:\n  admin_token: test-admin-token-0123456789abcdef\n"
+        << "hunt:\n  enabled: true\n"
+        << "  field_catalogue: " << hunt_test::source_path("config/hunt/fields.yaml") << "\n"
+        << "  templates: " << hunt_test::source_path("config/hunt/templates.yaml") << "\n"
+        << "  prompts_dir: " << hunt_test::source_path("config/prompts") << "\n";
+  }
+};
 
 TEST(HuntCommand, UsageErrors) {
   std::ostringstream out, err;
@@ -32,8 +37,9 @@ TEST(HuntCommand, UsageErrors) {
 }
 
 TEST(HuntCommand, DryRunPrintsTheValidatedQuery) {
+  HuntCliConfig config;
   std::ostringstream out, err;
-  ASSERT_EQ(run_hunt_command({"--config", write_config(), "--dry-run", "Any LSASS memory dumps?"}, out, err), 0)
+  ASSERT_EQ(run_hunt_command({"--config", config.path, "--dry-run", "Any LSASS memory dumps?"}, out, err), 0)
       << err.str();
   EXPECT_EQ(out.str().rfind("event.type = \"Process Creation\" and (src.process.cmdline contains:anycase \"lsass\"", 0), 0u)
       << out.str();
@@ -41,8 +47,9 @@ TEST(HuntCommand, DryRunPrintsTheValidatedQuery) {
 }
 
 TEST(HuntCommand, TemplatesOnlyEvaluation) {
+  HuntCliConfig config;
   std::ostringstream out, err;
-  ASSERT_EQ(run_hunt_command({"--config", write_config(), "--templates-only", "--eval",
+  ASSERT_EQ(run_hunt_command({"--config", config.path, "--templates-only", "--eval",
                               hunt_test::source_path("tests/data/hunt/questions.jsonl")},
                              out, err),
             0)

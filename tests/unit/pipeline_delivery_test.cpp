@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "support/scripted_http_client.hpp"
+#include "support/temp_files.hpp"
 #include "triagent/connectors/dataset_config.hpp"
 #include "triagent/connectors/singularity_config.hpp"
 #include "triagent/core/clock.hpp"
@@ -41,13 +42,6 @@ using testing::ScriptedHttpClient;
 constexpr const char* kThreat = "2287651234567890101";
 constexpr const char* kAlert = "019a8f3c-5b2d-7e41-9c6a-3f2b1d0e4a57";
 constexpr const char* kNotesPath = "/web/api/v2.1/threats/notes";
-
-std::string temp_db(const std::string& name) {
-  auto path = std::filesystem::path(::testing::TempDir()) /
-              ("delivery_" + name + "_" + std::to_string(::getpid()) + ".db");
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
-  return path.string();
-}
 
 std::string path_of(const std::string& url) {
   auto scheme = url.find("://");
@@ -299,7 +293,8 @@ std::size_t with_marker(const std::vector<std::string>& notes, const std::string
 
 TEST(DeliveryLedger, BeginCompleteFailFollowTheStates) {
   ManualClock clock(1'000);
-  auto ledger = DeliveryLedger::open(temp_db("states"), clock);
+  testing::TempDbFile db_states("delivery_states");
+  auto ledger = DeliveryLedger::open(db_states.path(), clock);
   ASSERT_TRUE(ledger) << ledger.error().message;
   auto& l = **ledger;
 
@@ -349,7 +344,8 @@ TEST(DeliveryLedger, BeginCompleteFailFollowTheStates) {
 
 TEST(DeliveryLedger, SurvivesReopening) {
   ManualClock clock;
-  std::string path = temp_db("reopen");
+  testing::TempDbFile db_reopen("delivery_reopen");
+  std::string path = db_reopen.path();
   {
     auto ledger = DeliveryLedger::open(path, clock);
     ASSERT_TRUE(ledger);
@@ -370,7 +366,8 @@ TEST(DeliveryLedger, SurvivesReopening) {
 
 TEST(DeliveryLedger, LongMessagesAreCappedAndBadPathsRefused) {
   ManualClock clock;
-  auto ledger = DeliveryLedger::open(temp_db("cap"), clock);
+  testing::TempDbFile db_cap("delivery_cap");
+  auto ledger = DeliveryLedger::open(db_cap.path(), clock);
   ASSERT_TRUE(ledger);
   ASSERT_TRUE((*ledger)->fail("j", DeliveryStep::tags, std::string(5000, 'e')));
   EXPECT_EQ((*ledger)->steps("j")->at(0).last_error.size(), 1000u);
@@ -384,7 +381,8 @@ TEST(DeliveryLedger, LongMessagesAreCappedAndBadPathsRefused) {
 // ---- deliverer -------------------------------------------------------------------------------
 
 TEST(Deliverer, FirstRunPostsNoteTagsAndEventsSecondRunPostsNothing) {
-  DeliveryHarness h(temp_db("twice"));
+  testing::TempDbFile db_twice("delivery_twice");
+  DeliveryHarness h(db_twice.path());
   DeliveryPlan plan = full_plan();
   DeliveryReport first = h.deliver(plan);
   ASSERT_EQ(first.steps.size(), 3u);
@@ -417,7 +415,8 @@ TEST(Deliverer, FirstRunPostsNoteTagsAndEventsSecondRunPostsNothing) {
 }
 
 TEST(Deliverer, ARestartedProcessSkipsWhatTheLedgerOnDiskSaysIsDone) {
-  DeliveryHarness h(temp_db("restart"));
+  testing::TempDbFile db_restart("delivery_restart");
+  DeliveryHarness h(db_restart.path());
   DeliveryPlan plan = full_plan();
   ASSERT_TRUE(h.deliver(plan).all_delivered());
   h.reopen();
@@ -428,7 +427,8 @@ TEST(Deliverer, ARestartedProcessSkipsWhatTheLedgerOnDiskSaysIsDone) {
 }
 
 TEST(Deliverer, CrashBetweenPostAndLedgerWriteDoesNotPostTheNoteTwice) {
-  DeliveryHarness h(temp_db("crash"));
+  testing::TempDbFile db_crash("delivery_crash");
+  DeliveryHarness h(db_crash.path());
   DeliveryPlan plan = full_plan();
   plan.tags_threat_id.clear();
   plan.send_events = false;
@@ -454,7 +454,8 @@ TEST(Deliverer, CrashBetweenPostAndLedgerWriteDoesNotPostTheNoteTwice) {
 }
 
 TEST(Deliverer, CrashBetweenTagsPostAndLedgerWriteDoesNotPostTagsTwiceEvenWhenTheTagsChanged) {
-  DeliveryHarness h(temp_db("crash_tags"));
+  testing::TempDbFile db_crash_tags("delivery_crash_tags");
+  DeliveryHarness h(db_crash_tags.path());
   DeliveryPlan plan = full_plan();
   plan.note_threat_id.clear();
   plan.send_events = false;
@@ -474,7 +475,8 @@ TEST(Deliverer, CrashBetweenTagsPostAndLedgerWriteDoesNotPostTagsTwiceEvenWhenTh
 }
 
 TEST(Deliverer, AnotherJobsTagsNoteWithOtherTagsDoesNotHideThisJobs) {
-  DeliveryHarness h(temp_db("other_tags"));
+  testing::TempDbFile db_other_tags("delivery_other_tags");
+  DeliveryHarness h(db_other_tags.path());
   h.sinks.add_note(kThreat, "[triagent:tags: triagent, severity:low] [triagent:job-4 tags]");
   DeliveryPlan plan = full_plan("job-42");
   plan.note_threat_id.clear();
@@ -485,7 +487,8 @@ TEST(Deliverer, AnotherJobsTagsNoteWithOtherTagsDoesNotHideThisJobs) {
 }
 
 TEST(Deliverer, TheSameTagsWrittenByAnotherJobAreNotWrittenAgain) {
-  DeliveryHarness h(temp_db("same_tags"));
+  testing::TempDbFile db_same_tags("delivery_same_tags");
+  DeliveryHarness h(db_same_tags.path());
   h.sinks.add_note(kThreat,
                    "[triagent:tags: triagent, severity:high, verdict:true_positive, attack.t1059.001] [triagent:job-4 tags]");
   DeliveryPlan plan = full_plan("job-42");
@@ -498,7 +501,8 @@ TEST(Deliverer, TheSameTagsWrittenByAnotherJobAreNotWrittenAgain) {
 }
 
 TEST(Deliverer, AnotherJobsNoteDoesNotHideThisJobs) {
-  DeliveryHarness h(temp_db("other"));
+  testing::TempDbFile db_other("delivery_other");
+  DeliveryHarness h(db_other.path());
   h.sinks.add_note(kThreat, *render_case_note(note_input("job-4")));   // "[triagent:job-4]" is a prefix of job-42's
   DeliveryPlan plan = full_plan("job-42");
   plan.tags_threat_id.clear();
@@ -509,7 +513,8 @@ TEST(Deliverer, AnotherJobsNoteDoesNotHideThisJobs) {
 }
 
 TEST(Deliverer, OneFailingStepLeavesTheOthersDoneAndIsRetriedAlone) {
-  DeliveryHarness h(temp_db("partial"));
+  testing::TempDbFile db_partial("delivery_partial");
+  DeliveryHarness h(db_partial.path());
   h.sinks.set_events_fail(true);
   DeliveryPlan plan = full_plan();
   DeliveryReport r = h.deliver(plan);
@@ -541,7 +546,8 @@ TEST(Deliverer, OneFailingStepLeavesTheOthersDoneAndIsRetriedAlone) {
 }
 
 TEST(Deliverer, MissingConnectorIsReportedNotConfigured) {
-  DeliveryHarness h(temp_db("noconn"));
+  testing::TempDbFile db_noconn("delivery_noconn");
+  DeliveryHarness h(db_noconn.path());
   DeliveryConnectors only_s1{&h.threats, nullptr, nullptr};
   DeliveryReport r = h.deliver(full_plan(), only_s1);
   EXPECT_EQ(r.find(DeliveryStep::note)->outcome, DeliveryOutcome::done);
@@ -553,7 +559,8 @@ TEST(Deliverer, MissingConnectorIsReportedNotConfigured) {
 }
 
 TEST(Deliverer, AlertNoteGoesThroughGraphqlOnce) {
-  DeliveryHarness h(temp_db("alert"));
+  testing::TempDbFile db_alert("delivery_alert");
+  DeliveryHarness h(db_alert.path());
   DeliveryPlan plan = full_plan();
   plan.note_threat_id.clear();
   plan.tags_threat_id.clear();
@@ -569,7 +576,8 @@ TEST(Deliverer, AlertNoteGoesThroughGraphqlOnce) {
 }
 
 TEST(Deliverer, AnAlertNotePostedBeforeAnInterruptionIsFoundNotPostedAgain) {
-  DeliveryHarness h(temp_db("alert-crash"));
+  testing::TempDbFile db_alert_crash("delivery_alert-crash");
+  DeliveryHarness h(db_alert_crash.path());
   DeliveryPlan plan = full_plan();
   plan.note_threat_id.clear();
   plan.tags_threat_id.clear();
@@ -577,7 +585,8 @@ TEST(Deliverer, AnAlertNotePostedBeforeAnInterruptionIsFoundNotPostedAgain) {
   plan.alert_note_alert_id = kAlert;
   ASSERT_TRUE(h.deliver(plan).all_delivered());
   // The crash: the post went through, the ledger never heard of it and still says `started`.
-  DeliveryHarness after(temp_db("alert-crash-after"));
+  testing::TempDbFile db_alert_crash_after("delivery_alert-crash-after");
+  DeliveryHarness after(db_alert_crash_after.path());
   ASSERT_TRUE(after.ledger->begin(plan.job_id, DeliveryStep::alert_note, std::string("alert:") + kAlert));
   for (const auto& text : h.sinks.alert_notes()) after.sinks.add_alert_note(text);
   DeliveryReport r = after.deliver(plan);
@@ -590,7 +599,8 @@ TEST(Deliverer, AnAlertNotePostedBeforeAnInterruptionIsFoundNotPostedAgain) {
 }
 
 TEST(Deliverer, NoteWithoutTheMarkerOrOnAnUnknownThreatFails) {
-  DeliveryHarness h(temp_db("nomarker"));
+  testing::TempDbFile db_nomarker("delivery_nomarker");
+  DeliveryHarness h(db_nomarker.path());
   DeliveryPlan plan = full_plan();
   plan.tags_threat_id.clear();
   plan.send_events = false;
@@ -600,7 +610,8 @@ TEST(Deliverer, NoteWithoutTheMarkerOrOnAnUnknownThreatFails) {
   EXPECT_EQ(r.steps.at(0).error->code, ErrorCode::invalid_argument);
   EXPECT_EQ(h.requests(), 0u);
 
-  DeliveryHarness unknown(temp_db("unknown"));
+  testing::TempDbFile db_unknown("delivery_unknown");
+  DeliveryHarness unknown(db_unknown.path());
   unknown.sinks.set_unknown_threat(true);
   DeliveryPlan plan2 = full_plan();
   plan2.tags_threat_id.clear();
@@ -617,7 +628,8 @@ asio::awaitable<void> run_now(std::function<void()> work) {
 }
 
 TEST(Deliverer, LedgerCallsRunOnTheGivenBlockingRunner) {
-  DeliveryHarness h(temp_db("pool"));
+  testing::TempDbFile db_pool("delivery_pool");
+  DeliveryHarness h(db_pool.path());
   asio::thread_pool pool(1);
   std::atomic<int> calls{0};
   std::atomic<bool> off_thread{true};

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "support/temp_files.hpp"
 #include "triagent/core/clock.hpp"
 #include "triagent/pipeline/job_checkpoint.hpp"
 #include "triagent/pipeline/job_checkpoint_store.hpp"
@@ -23,13 +24,6 @@ namespace triagent {
 namespace {
 
 using nlohmann::json;
-
-std::string temp_db(const std::string& name) {
-  auto path = std::filesystem::path(::testing::TempDir()) /
-              ("checkpoint_" + name + "_" + std::to_string(::getpid()) + ".db");
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
-  return path.string();
-}
 
 JobCheckpoint sample(const std::string& job = "job-42", const std::string& note = "[triagent:job-42] summary") {
   JobCheckpoint c;
@@ -79,7 +73,8 @@ void expect_same_delivery(const JobCheckpoint& a, const JobCheckpoint& b) {
 }
 
 TEST(JobCheckpointStore, ASavedCheckpointReadsBackWholeAfterAReopen) {
-  const std::string path = temp_db("roundtrip");
+  testing::TempDbFile db_roundtrip("checkpoint_roundtrip");
+  const std::string path = db_roundtrip.path();
   ManualClock clock(1'763'474'400'000);
   {
     auto store = open_store(path, clock);
@@ -107,7 +102,8 @@ TEST(JobCheckpointStore, ASavedCheckpointReadsBackWholeAfterAReopen) {
 
 TEST(JobCheckpointStore, AJobWithoutACheckpointHasNone) {
   ManualClock clock;
-  auto store = open_store(temp_db("missing"), clock);
+  testing::TempDbFile db_missing("checkpoint_missing");
+  auto store = open_store(db_missing.path(), clock);
   ASSERT_TRUE(store->save(sample("job-1")));
   auto found = store->load("job-2");
   ASSERT_TRUE(found) << found.error().message;
@@ -116,7 +112,8 @@ TEST(JobCheckpointStore, AJobWithoutACheckpointHasNone) {
 
 TEST(JobCheckpointStore, TheFirstCheckpointOfAJobIsKeptForTheSamePayload) {
   ManualClock clock;
-  auto store = open_store(temp_db("first-wins"), clock);
+  testing::TempDbFile db_first_wins("checkpoint_first-wins");
+  auto store = open_store(db_first_wins.path(), clock);
   ASSERT_TRUE(store->save(sample("job-42", "[triagent:job-42] first analysis")));
   clock.advance(std::chrono::seconds(30));
   // A second attempt that analysed again (its lease ran out) must deliver the first one's note.
@@ -129,7 +126,8 @@ TEST(JobCheckpointStore, TheFirstCheckpointOfAJobIsKeptForTheSamePayload) {
 
 TEST(JobCheckpointStore, ACheckpointOfAnotherPayloadIsReplaced) {
   ManualClock clock;
-  auto store = open_store(temp_db("other-payload"), clock);
+  testing::TempDbFile db_other_payload("checkpoint_other-payload");
+  auto store = open_store(db_other_payload.path(), clock);
   ASSERT_TRUE(store->save(sample("job-1", "[triagent:job-1] old incident")));
   JobCheckpoint fresh = sample("job-1", "[triagent:job-1] new incident");
   fresh.payload_sha256 = std::string(64, 'b');
@@ -142,7 +140,8 @@ TEST(JobCheckpointStore, ACheckpointOfAnotherPayloadIsReplaced) {
 
 TEST(JobCheckpointStore, AHugeCheckpointIsRefusedWithAClearErrorAndNothingStored) {
   ManualClock clock;
-  auto store = open_store(temp_db("too-large"), clock, 64 * 1024);
+  testing::TempDbFile db_too_large("checkpoint_too-large");
+  auto store = open_store(db_too_large.path(), clock, 64 * 1024);
   JobCheckpoint huge = sample();
   huge.result["evidence"] = std::string(100 * 1024, 'x');
   auto kept = store->save(huge);
@@ -157,7 +156,8 @@ TEST(JobCheckpointStore, AHugeCheckpointIsRefusedWithAClearErrorAndNothingStored
 
 TEST(JobCheckpointStore, ACheckpointNeedsAJobIdAndAPayloadHash) {
   ManualClock clock;
-  auto store = open_store(temp_db("invalid"), clock);
+  testing::TempDbFile db_invalid("checkpoint_invalid");
+  auto store = open_store(db_invalid.path(), clock);
   JobCheckpoint no_job = sample();
   no_job.job_id.clear();
   EXPECT_EQ(store->save(no_job).error().code, ErrorCode::invalid_argument);
@@ -167,7 +167,8 @@ TEST(JobCheckpointStore, ACheckpointNeedsAJobIdAndAPayloadHash) {
 }
 
 TEST(JobCheckpointStore, AnUnreadableBodyIsAnErrorNotAGuess) {
-  const std::string path = temp_db("unreadable");
+  testing::TempDbFile db_unreadable("checkpoint_unreadable");
+  const std::string path = db_unreadable.path();
   ManualClock clock;
   auto store = open_store(path, clock);
   ASSERT_TRUE(store->save(sample()));
@@ -186,7 +187,8 @@ TEST(JobCheckpointStore, AnUnreadableBodyIsAnErrorNotAGuess) {
 
 TEST(JobCheckpointStore, PruneDeletesOnlyCheckpointsOlderThanTheCutoff) {
   ManualClock clock(1'000'000);
-  auto store = open_store(temp_db("prune"), clock);
+  testing::TempDbFile db_prune("checkpoint_prune");
+  auto store = open_store(db_prune.path(), clock);
   for (int i = 0; i < 1'205; ++i) ASSERT_TRUE(store->save(sample("job-old-" + std::to_string(i))));
   clock.set_ms(2'000'000);
   ASSERT_TRUE(store->save(sample("job-new")));
@@ -206,7 +208,8 @@ boost::asio::awaitable<void> run_inline(std::function<void()> work) {
 
 TEST(JobCheckpointSweep, ARoundRunsAtOnceAndDeletesWhatIsPastTheRetention) {
   ManualClock clock(1'000'000);
-  auto store = open_store(temp_db("sweep"), clock);
+  testing::TempDbFile db_sweep("checkpoint_sweep");
+  auto store = open_store(db_sweep.path(), clock);
   ASSERT_TRUE(store->save(sample("job-old")));
   clock.set_ms(1'000'000 + 3'600'000);
   ASSERT_TRUE(store->save(sample("job-recent")));
