@@ -1,7 +1,7 @@
 #pragma once
 // Thin RAII wrappers over the sqlite3 C API: a connection with a cache of prepared statements, and
 // a statement that resets itself after each use. Shared by the stores (job queue, delivery ledger,
-// job checkpoints); they keep <sqlite3.h> out of their own code.
+// job checkpoints, approvals, feedback); they keep <sqlite3.h> out of their own code.
 //
 //   auto db = SqliteDb::open("/var/lib/triagent/triagent.db", "queue");
 //   auto st = (*db)->statement("SELECT state FROM jobs WHERE id = ?1");
