@@ -1,8 +1,12 @@
 #include "triagent/analysis/fang.hpp"
 
 #include <array>
+#include <cstring>
+#include <initializer_list>
+#include <utility>
 
 #include "triagent/analysis/text_util.hpp"
+#include "triagent/core/byte_blocks.hpp"
 
 namespace triagent::analysis {
 namespace {
@@ -39,8 +43,9 @@ const char* bracketed(std::string_view s, std::size_t i, std::size_t& len) {
   if (e >= s.size() || e - b > 8) return nullptr;
   std::string_view inner = s.substr(b, e - b);
   const char* rep = nullptr;
-  if (inner == "." || word_in(inner, kDotWords)) rep = ".";
-  else if (inner == "@" || word_in(inner, kAtWords)) rep = "@";
+  const bool word_sized = inner.size() >= 2 && inner.size() <= 6;  // "at" to "arroba"
+  if (inner == "." || (word_sized && word_in(inner, kDotWords))) rep = ".";
+  else if (inner == "@" || (word_sized && word_in(inner, kAtWords))) rep = "@";
   else if (inner == ":") rep = ":";
   else if (inner == "://") rep = "://";
   else if (inner == "/") rep = "/";
@@ -61,83 +66,113 @@ const char* bracketed(std::string_view s, std::size_t i, std::size_t& len) {
   return rep;
 }
 
+// Whether a defang notation starts with, or (" AT ") holds, the byte at t[i]. Precise triggers
+// only: brackets and parentheses are everywhere in logs ("sshd[12]"), so a bracket counts only when
+// it wraps a defang token.
+bool trigger_at(std::string_view t, std::size_t i) {
+  const char c = t[i];
+  switch (c) {
+    case '[':
+    case '(':
+    case '{':
+    case ']':
+    case ')':
+    case '}': {
+      std::size_t len = 0;
+      if (bracketed(t, i, len)) return true;
+      if (i + 1 < t.size() && (t[i + 1] == 'h' || t[i + 1] == 'H' || t[i + 1] == 'w' || t[i + 1] == 'W') &&
+          (istarts_with(t.substr(i + 1), "http") || istarts_with(t.substr(i + 1), "www")) && i + 5 < t.size()) {
+        const std::string_view rest = t.substr(i + 1);
+        const std::size_t close = rest.find_first_of(")]");
+        if (close != std::string_view::npos && close <= 5) return true;
+      }
+      return false;
+    }
+    case '\\':
+    case '^':
+      return i + 1 < t.size() && (t[i + 1] == '.' || (c == '\\' && t[i + 1] == '/' && i > 0 && t[i - 1] != '\\'));
+    case 'h':
+    case 'H':
+      // Most 'h's start ordinary words: only "hx..." and "ht..." can trigger.
+      if (i + 1 < t.size() && t[i + 1] != 'x' && t[i + 1] != 'X' && t[i + 1] != 't' && t[i + 1] != 'T') return false;
+      if (i + 4 < t.size() && (t[i + 1] == 'x' || t[i + 1] == 'X') && (t[i + 2] == 'x' || t[i + 2] == 'X')) return true;
+      if (istarts_with(t.substr(i), "http")) {
+        std::size_t k = i + 4;
+        if (k < t.size() && (t[k] == 's' || t[k] == 'S')) ++k;
+        const std::string_view rest = t.substr(k);
+        if (rest.starts_with(" ://") || rest.starts_with("//") || rest.starts_with(":///") || rest.starts_with(":// ") ||
+            rest.starts_with("]") || rest.starts_with("[:")) {
+          return true;
+        }
+      }
+      return false;
+    case 'x':
+    case 'X':
+      return istarts_with(t.substr(i), "xxxx") && (i == 0 || !word_char(t[i - 1]));
+    case 'D':
+      return t.substr(i).starts_with("DOT") && i > 0 && word_char(t[i - 1]);
+    case '-':
+      return istarts_with(t.substr(i), "-dot-");
+    case 'd':
+    case 'p':
+    case 'P':
+      // A closer right after "dot" or the five-letter words, before any compare.
+      if (!((i + 4 < t.size() && is_close(t[i + 3])) || (i + 6 < t.size() && is_close(t[i + 5])))) return false;
+      if (i > 0 && i + 1 < t.size() && (t[i + 1] == 'o' || t[i + 1] == 'O' || t[i + 1] == 'u' || t[i + 1] == 'U') &&
+          word_char(t[i - 1])) {
+        const std::string_view rest = t.substr(i);
+        for (auto w : kDotWords) {
+          if (istarts_with(rest, w) && rest.size() > w.size() + 1 && is_close(rest[w.size()])) return true;
+        }
+      }
+      return false;
+    case 'A':  // " AT ", found by its rarer 'A'
+      return i > 0 && t[i - 1] == ' ' && t.substr(i).starts_with("AT ");
+    default:
+      return false;
+  }
+}
+
+// Every trigger in trigger_at() needs both its first byte and the one after it (brackets: the
+// token's first byte, or 'h'/'w' of "[http]"/"(www)"), so a table pair rules out most candidates
+// before the call: kFollows[next] & kStarts[c] is zero unless next can follow c in a trigger.
+enum : unsigned char { kBracket = 1, kEscape = 2, kH = 4, kX = 8, kBigD = 16, kDash = 32, kDotWord = 64, kBigA = 128 };
+constexpr std::array<unsigned char, 256> byte_table(std::initializer_list<std::pair<std::string_view, unsigned char>> rows) {
+  std::array<unsigned char, 256> t{};
+  for (const auto& [bytes, kind] : rows) {
+    for (unsigned char c : bytes) t[c] |= kind;
+  }
+  return t;
+}
+constexpr auto kStarts = byte_table({{"[({])}", kBracket}, {"\\^", kEscape}, {"hH", kH}, {"xX", kX}, {"D", kBigD},
+                                     {"-", kDash}, {"dpP", kDotWord}, {"A", kBigA}});
+constexpr auto kFollows = byte_table({{".@:/-,dDpPaAhHwW", kBracket}, {"./", kEscape}, {"xXtT", kH}, {"xX", kX},
+                                      {"O", kBigD}, {"dD", kDash}, {"oOuU", kDotWord}, {"T", kBigA}});
+
+bool trigger_pair_at(std::string_view t, std::size_t i) {
+  const unsigned char next = i + 1 < t.size() ? static_cast<unsigned char>(t[i + 1]) : 0;
+  return (kStarts[static_cast<unsigned char>(t[i])] & kFollows[next]) != 0 && trigger_at(t, i);
+}
+
 }  // namespace
 
 bool might_be_defanged(std::string_view t) {
-  // Precise triggers only: brackets and parentheses are everywhere in logs ("sshd[12]"), so a
-  // bracket counts only when it wraps a defang token.
-  // Bytes that can start a trigger (the cases below); the rest are skipped with one table load,
-  // since this runs over every byte of every event before IOC extraction.
-  static constexpr std::array<bool, 256> kTrigger = [] {
-    std::array<bool, 256> m{};
-    for (unsigned char c : std::string_view("[({])}\\^hHxXDdpP- ")) m[c] = true;
-    return m;
-  }();
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    const char c = t[i];
-    if (!kTrigger[static_cast<unsigned char>(c)]) continue;
-    switch (c) {
-      case '[':
-      case '(':
-      case '{':
-      case ']':
-      case ')':
-      case '}': {
-        std::size_t len = 0;
-        if (bracketed(t, i, len)) return true;
-        if (i + 1 < t.size() && (t[i + 1] == 'h' || t[i + 1] == 'H' || t[i + 1] == 'w' || t[i + 1] == 'W') &&
-            (istarts_with(t.substr(i + 1), "http") || istarts_with(t.substr(i + 1), "www")) && i + 5 < t.size()) {
-          const std::string_view rest = t.substr(i + 1);
-          const std::size_t close = rest.find_first_of(")]");
-          if (close != std::string_view::npos && close <= 5) return true;
-        }
-        break;
+  // Only the bytes that can start a trigger are looked at; most blocks of sixteen hold none, since
+  // this runs over every byte of every event before IOC extraction. The last block is copied into
+  // a zeroed one, as a NUL is never a trigger.
+  for (std::size_t i = 0; i < t.size(); i += 16) {
+    const char* p = t.data() + i;
+    char last[16] = {};
+    if (t.size() - i < 16) p = static_cast<const char*>(std::memcpy(last, p, t.size() - i));
+    // kStarts' bytes, and '|', '~' and a few control bytes that the fold brings along.
+    const auto folded = block16_matches<0x20, '{', '}', '(', ')', '|', '~', 'h', 'x', 'd', 'p', '-'>(p);
+    const auto exact = block16_matches<0, 'A'>(p);
+    for (std::size_t k = 0; k < 2; ++k) {
+      std::uint64_t word = folded[k] | exact[k];
+      const std::size_t base = i + 8 * k;
+      while (word != 0) {
+        if (trigger_pair_at(t, base + next_match(word))) return true;
       }
-      case '\\':
-      case '^':
-        if (i + 1 < t.size() && (t[i + 1] == '.' || (c == '\\' && t[i + 1] == '/' && i > 0 && t[i - 1] != '\\'))) return true;
-        break;
-      case 'h':
-      case 'H':
-        // Most 'h's start ordinary words: only "hx..." and "ht..." can trigger.
-        if (i + 1 < t.size() && t[i + 1] != 'x' && t[i + 1] != 'X' && t[i + 1] != 't' && t[i + 1] != 'T') break;
-        if (i + 4 < t.size() && (t[i + 1] == 'x' || t[i + 1] == 'X') && (t[i + 2] == 'x' || t[i + 2] == 'X')) return true;
-        if (istarts_with(t.substr(i), "http")) {
-          std::size_t k = i + 4;
-          if (k < t.size() && (t[k] == 's' || t[k] == 'S')) ++k;
-          const std::string_view rest = t.substr(k);
-          if (rest.starts_with(" ://") || rest.starts_with("//") || rest.starts_with(":///") || rest.starts_with(":// ") ||
-              rest.starts_with("]") || rest.starts_with("[:")) {
-            return true;
-          }
-        }
-        break;
-      case 'x':
-      case 'X':
-        if (istarts_with(t.substr(i), "xxxx") && (i == 0 || !word_char(t[i - 1]))) return true;
-        break;
-      case 'D':
-        if (t.substr(i).starts_with("DOT") && i > 0 && word_char(t[i - 1])) return true;
-        break;
-      case '-':
-        if (istarts_with(t.substr(i), "-dot-")) return true;
-        break;
-      case 'd':
-      case 'p':
-      case 'P':
-        if (i > 0 && i + 1 < t.size() && (t[i + 1] == 'o' || t[i + 1] == 'O' || t[i + 1] == 'u' || t[i + 1] == 'U') &&
-            word_char(t[i - 1])) {
-          const std::string_view rest = t.substr(i);
-          for (auto w : kDotWords) {
-            if (istarts_with(rest, w) && rest.size() > w.size() + 1 && is_close(rest[w.size()])) return true;
-          }
-        }
-        break;
-      case ' ':
-        if (i + 1 < t.size() && t[i + 1] == 'A' && t.substr(i).starts_with(" AT ")) return true;
-        break;
-      default:
-        break;
     }
   }
   return false;

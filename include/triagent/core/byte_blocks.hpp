@@ -2,8 +2,10 @@
 // Eight bytes at a time, for the JSON and text scanners of the analyzer and the redactor: whether a
 // block holds a byte the byte loop must look at. Both tests are exact (bit tricks from "Bit
 // Twiddling Hacks": hasless, haszero), so a loop may skip every block they pass and finish byte by
-// byte.
+// byte. Sixteen at a time (block16_matches): where in the block such bytes are.
 
+#include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 
@@ -25,6 +27,36 @@ inline bool block_has_byte(std::uint64_t v, unsigned char c) {
 inline bool block_has_json_special(std::uint64_t v) {
   constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
   return (((v - kOnes * 0x20) & ~v & kHighs) | (v & kHighs)) != 0 || block_has_byte(v, '"') || block_has_byte(v, '\\');
+}
+
+// Sixteen bytes at a time, for a scanner whose trigger bytes are rare: which bytes b of p[0..16)
+// have (b | Fold) among `Set`, as two words (bytes 0..7, then 8..15), the high bit of a word's byte
+// set where the block's byte matches. A Fold of 0x20 matches both cases of a letter with one
+// compare (and '[' ']' '\\' '^' as '{' '}' '|' '~'). The compiler's vector extension gives one
+// compare per member of the set for all sixteen bytes (SSE2 on x86-64, NEON on ARM).
+//
+//   for (std::uint64_t word : block16_matches<0x20, 'h', '{'>(p)) {
+//     while (word != 0) look_at(p[next_match(word)]);   // 'h', 'H', '[' or '{' (first 8 bytes)
+//   }
+template <unsigned char Fold, char... Set>
+inline std::array<std::uint64_t, 2> block16_matches(const char* p) {
+  static_assert(std::endian::native == std::endian::little, "next_match() needs the first byte lowest");
+  using Block16 = char __attribute__((vector_size(16)));
+  Block16 v;
+  std::memcpy(&v, p, sizeof v);
+  if constexpr (Fold != 0) v |= static_cast<char>(Fold);
+  const auto hits = ((v == Set) | ...);
+  std::array<std::uint64_t, 2> words;
+  std::memcpy(words.data(), &hits, sizeof words);
+  return {words[0] & 0x8080808080808080ull, words[1] & 0x8080808080808080ull};
+}
+
+// The offset in its word of the lowest match left in `word` (from block16_matches), which it
+// clears; `word` must not be 0.
+inline unsigned next_match(std::uint64_t& word) {
+  const unsigned k = static_cast<unsigned>(std::countr_zero(word)) >> 3;
+  word &= word - 1;
+  return k;
 }
 
 }  // namespace triagent
