@@ -1,6 +1,7 @@
 #include "triagent/analysis/field_list.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include "triagent/analysis/text_util.hpp"
 
@@ -45,13 +46,22 @@ std::uint64_t FieldList::name_hash(std::string_view name) {
 
 void FieldList::ensure_hashes() const {
   if (hashed_ == size_) return;
+  if (hashed_ == 0) std::fill(std::begin(present_), std::end(present_), 0);
   key_hash_.resize(size_);
   leaf_hash_.resize(size_);
+  constexpr std::uint64_t kBasis = 1469598103934665603ull, kPrime = 1099511628211ull;
   for (std::size_t i = hashed_; i < size_; ++i) {
-    const std::string_view key = items_[i].key;
-    key_hash_[i] = name_hash(key);
-    const auto dot = key.rfind('.');
-    leaf_hash_[i] = dot == std::string_view::npos ? key_hash_[i] : name_hash(key.substr(dot + 1));
+    // name_hash() of the key and of its last path element, in one pass.
+    std::uint64_t key = kBasis, leaf = kBasis;
+    for (const char ch : items_[i].key) {
+      const auto c = static_cast<unsigned char>(ascii_lower(ch));
+      key = (key ^ c) * kPrime;
+      leaf = ch == '.' ? kBasis : (leaf ^ c) * kPrime;
+    }
+    key_hash_[i] = key;
+    leaf_hash_[i] = leaf;
+    present_[key >> 61] |= std::uint64_t{1} << ((key >> 55) & 63);
+    present_[leaf >> 61] |= std::uint64_t{1} << ((leaf >> 55) & 63);
   }
   hashed_ = size_;
 }
@@ -78,6 +88,7 @@ std::string_view FieldList::lowered(std::size_t i) const {
 const std::string* FieldList::find(std::string_view name) const {
   ensure_hashes();
   const std::uint64_t h = name_hash(name);
+  if (!may_hold(h)) return nullptr;
   // Exact keys win over leaf names, so "host" does not pick "Event.System.host" before "host".
   for (std::size_t i = 0; i < size_; ++i) {
     if (key_hash_[i] == h && iequals(items_[i].key, name)) return &items_[i].value;

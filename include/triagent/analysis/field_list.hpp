@@ -64,6 +64,7 @@ class FieldList {
   template <class Fn>
   void for_each_hashed(std::string_view name, std::uint64_t hash, Fn&& fn) const {
     ensure_hashes();
+    if (!may_hold(hash)) return;
     const bool dotted = name.find('.') != std::string_view::npos;
     for (std::size_t i = 0; i < size_; ++i) {
       if (key_hash_[i] == hash || (!dotted && leaf_hash_[i] == hash)) {
@@ -89,8 +90,14 @@ class FieldList {
   std::vector<Field> items_;
   std::size_t size_ = 0;
   void ensure_hashes() const;
+  // Whether some key or leaf name of the hashed fields may have this hash (no false negatives).
+  bool may_hold(std::uint64_t hash) const { return (present_[hash >> 61] >> ((hash >> 55) & 63)) & 1; }
   mutable std::vector<std::uint64_t> key_hash_, leaf_hash_;
   mutable std::size_t hashed_ = 0;  // fields whose hashes are valid for this event
+  // A one-hash Bloom filter over key_hash_ and leaf_hash_: most lookups (rule fields, the log-type
+  // probes) name a field the event does not have, and are answered without walking the fields.
+  // Indexed by the top nine bits of the hash (FNV-1a mixes its high bits best).
+  mutable std::uint64_t present_[8] = {};
   mutable std::vector<std::string> lowered_;
   mutable std::vector<char> lowered_ok_;
   mutable std::size_t lowered_count_ = 0;  // how many entries of lowered_ok_ are valid for this event
