@@ -10,6 +10,7 @@
 //   LiteralMatcher::Hits hits(m.size());
 //   m.scan("Invoke-Mimikatz", hits);   // hits.test(id) == true
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -27,6 +28,13 @@ class LiteralMatcher {
     void reset(std::size_t n) { bits_.assign((n + 63) / 64, 0); }
     void set(int id) { bits_[static_cast<std::size_t>(id) >> 6] |= std::uint64_t{1} << (id & 63); }
     bool test(int id) const { return (bits_[static_cast<std::size_t>(id) >> 6] >> (id & 63)) & 1; }
+    // Calls fn(id) for every id set, in ascending order.
+    template <class Fn>
+    void for_each(Fn&& fn) const {
+      for (std::size_t w = 0; w < bits_.size(); ++w) {
+        for (std::uint64_t b = bits_[w]; b != 0; b &= b - 1) fn(static_cast<int>(w * 64 + std::countr_zero(b)));
+      }
+    }
 
    private:
     std::vector<std::uint64_t> bits_;

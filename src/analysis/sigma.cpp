@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -30,6 +31,7 @@ struct Pattern {
   int field_literal_id = -1;
   std::string text;           // lower case unless `cased`
   std::vector<char> wild;     // glob: which characters of `text` are wildcards (not vector<bool>: hot loop)
+  std::string run;            // glob: its longest literal run, the text of field_literal_id
   bool cased = false;
   std::shared_ptr<RE2> re;
   std::uint32_t net = 0, mask = 0;  // cidr (IPv4)
@@ -301,7 +303,10 @@ void add_glob_literal(Pattern& p, LiteralMatcher& lits) {
     }
     b = e + 1;
   }
-  if (best_len >= 3) p.field_literal_id = lits.add(std::string_view(p.text).substr(best, best_len));
+  if (best_len >= 3) {
+    p.run = p.text.substr(best, best_len);
+    p.field_literal_id = lits.add(p.run);
+  }
 }
 
 Result<std::vector<Pattern>> compile_values(const YAML::Node& node, const Modifiers& m, LiteralMatcher& lits) {
@@ -475,7 +480,11 @@ bool field_test_matches(const FieldTest& t, const ParsedEvent& ev, const Literal
   // Structured events had every field value scanned: the literal an exact, prefix, suffix or
   // glob pattern needs inside the value is then necessary too.
   const bool fields_scanned = !(ev.format == InputFormat::text || ev.fields.empty());
-  auto one = [&t, &ev, &hits, fields_scanned](const Pattern& p) {
+  // The fields named by the test, looked up once for all its patterns (a list of values is the
+  // common case) and only when a pattern gets past its literal checks.
+  thread_local std::vector<std::size_t> found;
+  bool found_ready = false;
+  auto one = [&t, &ev, &hits, fields_scanned, &found_ready](const Pattern& p) {
     // The substring occurs nowhere in the event: no field can contain it.
     if (p.literal_id >= 0 && !hits.test(p.literal_id)) return false;
     if (fields_scanned && p.field_literal_id >= 0 && p.ref_field.empty() && !hits.test(p.field_literal_id)) return false;
@@ -499,14 +508,19 @@ bool field_test_matches(const FieldTest& t, const ParsedEvent& ev, const Literal
       });
       return hit;
     }
-    bool hit = false;
-    ev.fields.for_each_hashed(t.field, t.field_hash, [&hit, &p, &ev](std::size_t i) {
-      if (hit) return;
+    if (!found_ready) {
+      found.clear();
+      ev.fields.for_each_hashed(t.field, t.field_hash, [](std::size_t i) { found.push_back(i); });
+      found_ready = true;
+    }
+    for (const std::size_t i : found) {
       const std::string& v = ev.fields[i].value;
-      hit = p.kind == Pattern::Kind::contains && !p.cased ? pattern_matches(p, v, ev.fields.lowered(i))
-                                                           : pattern_matches(p, v);
-    });
-    return hit;
+      if (p.kind == Pattern::Kind::contains && !p.cased ? pattern_matches(p, v, ev.fields.lowered(i))
+                                                        : pattern_matches(p, v)) {
+        return true;
+      }
+    }
+    return false;
   };
   if (t.all) {
     return std::all_of(t.patterns.begin(), t.patterns.end(), one);
@@ -536,6 +550,9 @@ bool selection_matches(const Selection& s, const ParsedEvent& ev, const LiteralM
     }
   }
   if (!slow) return false;
+  bool any = false;
+  for (const auto& k : s.keywords) any = any || (k.literal_id < 0 && keyword_may_match(k, hits));
+  if (!any) return false;
   // Text events: the raw line holds every field. Structured events: search the unescaped values.
   if (ev.format == InputFormat::text || ev.fields.empty()) {
     thread_local std::string raw_lower;
@@ -546,15 +563,16 @@ bool selection_matches(const Selection& s, const ParsedEvent& ev, const LiteralM
     }
     return false;
   }
-  bool any = false;
-  for (const auto& k : s.keywords) any = any || (k.literal_id < 0 && keyword_may_match(k, hits));
-  if (!any) return false;
   for (std::size_t i = 0; i < ev.fields.size(); ++i) {
     const std::string& v = ev.fields[i].value;
     if (v.size() < 3) continue;
     const std::string_view lower = ev.fields.lowered(i);
     for (const auto& k : s.keywords) {
-      if (k.literal_id < 0 && keyword_may_match(k, hits) && pattern_matches(k, v, lower)) return true;
+      if (k.literal_id < 0 && keyword_may_match(k, hits) &&
+          // A field without the glob's literal run cannot match it; memmem is cheaper than the glob.
+          (k.run.empty() || k.cased || linear_find(lower, k.run)) && pattern_matches(k, v, lower)) {
+        return true;
+      }
     }
   }
   return false;
@@ -810,6 +828,7 @@ Result<std::size_t> SigmaRuleSet::add_yaml(std::string_view yaml, std::string_vi
     }
   }
   if (literals_) literals_->build();
+  index_gates();
   return added;
 }
 
@@ -845,14 +864,33 @@ Result<std::size_t> SigmaRuleSet::add_directory(const std::string& dir, const At
 }
 
 void SigmaRuleSet::index_logsource(const SigmaRule& rule) {
-  const auto index = static_cast<std::uint32_t>(rules_.size() - 1);
-  for (Logsource& l : logsources_) {
-    if (l.product == rule.product && l.category == rule.category && l.service == rule.service) {
-      l.rules.push_back(index);
-      return;
+  const std::size_t index = rules_.size() - 1;
+  auto it = std::find_if(logsources_.begin(), logsources_.end(), [&rule](const Logsource& l) {
+    return l.product == rule.product && l.category == rule.category && l.service == rule.service;
+  });
+  if (it == logsources_.end()) it = logsources_.insert(it, Logsource{rule.product, rule.category, rule.service, {}});
+  it->rules.resize(index / 64 + 1, 0);
+  it->rules[index / 64] |= std::uint64_t{1} << (index % 64);
+}
+
+void SigmaRuleSet::index_gates() {
+  const std::size_t words = (rules_.size() + 63) / 64;
+  for (int scan = 0; scan < 2; ++scan) {
+    GateIndex& g = gates_[scan];
+    g.ungated.assign(words, 0);
+    g.by_literal.assign(literals_ ? literals_->size() : 0, {});
+    for (std::size_t r = 0; r < rules_.size(); ++r) {
+      const auto& gate = scan == 1 ? rules_[r].compiled->fields_gate : rules_[r].compiled->gate;
+      if (!gate) {
+        g.ungated[r / 64] |= std::uint64_t{1} << (r % 64);
+        continue;
+      }
+      for (const int id : *gate) {
+        auto& list = g.by_literal[static_cast<std::size_t>(id)];
+        if (list.empty() || list.back() != r) list.push_back(static_cast<std::uint32_t>(r));
+      }
     }
   }
-  logsources_.push_back(Logsource{rule.product, rule.category, rule.service, {index}});
 }
 
 void SigmaRuleSet::match(const ParsedEvent& event, const std::function<void(const SigmaRule&)>& on_match) const {
@@ -867,24 +905,30 @@ void SigmaRuleSet::match(const ParsedEvent& event, const std::function<void(cons
   } else {
     for (const Field& f : event.fields) literals_->scan(f.value, hits);
   }
-  // The rules whose logsource fits, in rule order (matches are reported in that order).
-  thread_local std::vector<std::uint32_t> candidates;
-  candidates.clear();
+  // The rules whose logsource fits the event...
+  thread_local std::vector<std::uint64_t> fit, open;
+  fit.assign(gates_[0].ungated.size(), 0);
   for (const Logsource& l : logsources_) {
     if ((l.product.empty() || l.product == event.product) &&
         (l.category.empty() || category_fits(l.category, event.category)) &&
         (l.service.empty() || l.service == event.service)) {
-      const auto middle = candidates.insert(candidates.end(), l.rules.begin(), l.rules.end());
-      std::inplace_merge(candidates.begin(), middle, candidates.end());
+      for (std::size_t w = 0; w < l.rules.size(); ++w) fit[w] |= l.rules[w];
     }
   }
-  for (const std::uint32_t r : candidates) {
-    const SigmaRule& rule = rules_[r];
-    const auto& c = *rule.compiled;
-    const auto& gate = fields_scanned ? c.fields_gate : c.gate;
-    if (gate && std::none_of(gate->begin(), gate->end(), [](int id) { return hits.test(id); })) continue;
-    memo.assign(c.selections.size(), -1);
-    if (eval_node(c, c.condition.root, event, memo, hits)) on_match(rule);
+  // ...and whose gate lets them through: no gate, or one of its literals occurs.
+  const GateIndex& g = gates_[fields_scanned ? 1 : 0];
+  open = g.ungated;
+  hits.for_each([&g](int id) {
+    for (const std::uint32_t r : g.by_literal[static_cast<std::size_t>(id)]) open[r / 64] |= std::uint64_t{1} << (r % 64);
+  });
+  // Evaluated in rule order (matches are reported in that order).
+  for (std::size_t w = 0; w < fit.size(); ++w) {
+    for (std::uint64_t bits = fit[w] & open[w]; bits != 0; bits &= bits - 1) {
+      const SigmaRule& rule = rules_[w * 64 + static_cast<std::size_t>(std::countr_zero(bits))];
+      const auto& c = *rule.compiled;
+      memo.assign(c.selections.size(), -1);
+      if (eval_node(c, c.condition.root, event, memo, hits)) on_match(rule);
+    }
   }
 }
 

@@ -61,17 +61,25 @@ class SigmaRuleSet {
   void match(const ParsedEvent& event, const std::function<void(const SigmaRule&)>& on_match) const;
 
  private:
-  // Rules sharing a logsource (product, category, service) share one fit test per event, and
-  // only the rules of fitting logsources are visited (their index lists merged in rule order).
+  // Rules sharing a logsource (product, category, service) share one fit test per event. Sets of
+  // rules are bit sets over rules_ (bit r: rules_[r]), so visiting them in bit order keeps rule order.
   struct Logsource {
     std::string product, category, service;
-    std::vector<std::uint32_t> rules;  // indices into rules_, ascending
+    std::vector<std::uint64_t> rules;  // the rules with this logsource
   };
   void index_logsource(const SigmaRule& rule);
+  // Each rule's literal gate, inverted so an event costs one step per literal it holds instead of
+  // a look at the gate of every rule of its logsource. One per scan: [0] raw text, [1] field values.
+  struct GateIndex {
+    std::vector<std::uint64_t> ungated;                 // rules without a gate: always evaluated
+    std::vector<std::vector<std::uint32_t>> by_literal;  // literal id -> rules whose gate lists it
+  };
+  void index_gates();
 
   std::vector<SigmaRule> rules_;
   std::shared_ptr<LiteralMatcher> literals_;  // every substring the rules look for (prefilter)
   std::vector<Logsource> logsources_;
+  GateIndex gates_[2];
 };
 
 }  // namespace triagent::analysis
