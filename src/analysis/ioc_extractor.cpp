@@ -21,7 +21,14 @@ constexpr std::array<std::string_view, 8> kFileLikeTlds = {"java", "py", "sh", "
 
 // Character classes by table: the word loop below runs on every byte of every event, and the
 // chained compares did not inline there.
-enum : unsigned char { kWordChar = 1, kHexChar = 2, kDigitChar = 4, kDotChar = 8, kDigitOrDotChar = 16 };
+enum : unsigned char {
+  kWordChar = 1,
+  kHexChar = 2,
+  kDigitChar = 4,
+  kDotChar = 8,
+  kDigitOrDotChar = 16,
+  kIdentChar = 32,  // a letter, digit or '_'
+};
 constexpr std::array<unsigned char, 256> kCharClass = [] {
   std::array<unsigned char, 256> t{};
   for (int c = 0; c < 256; ++c) {
@@ -31,6 +38,7 @@ constexpr std::array<unsigned char, 256> kCharClass = [] {
     if (is_digit(ch)) t[c] |= kDigitChar;
     if (ch == '.') t[c] |= kDotChar;
     if (ch == '.' || is_digit(ch)) t[c] |= kDigitOrDotChar;
+    if (is_alnum(ch) || ch == '_') t[c] |= kIdentChar;
   }
   return t;
 }();
@@ -263,8 +271,10 @@ void IocExtractor::scan_fanged(std::string_view s, Indicators& out, int depth) c
       continue;
     }
     const char prev = i > 0 ? s[i - 1] : ' ';
-    const char prev2 = i > 1 ? s[i - 2] : ' ';
-    const bool boundary = !(is_alnum(prev) || prev == '_' || prev == '.' || (prev == '-' && (is_alnum(prev2) || prev2 == '_')));
+    // Not after a letter, digit, '_' or '.', nor after a '-' that follows one of the first three.
+    auto cls = [](char ch) { return kCharClass[static_cast<unsigned char>(ch)]; };
+    const bool boundary =
+        !((cls(prev) & (kIdentChar | kDotChar)) || (prev == '-' && i > 1 && (cls(s[i - 2]) & kIdentChar)));
     if (!boundary) {
       ++i;
       continue;
@@ -341,19 +351,21 @@ void IocExtractor::scan_fanged(std::string_view s, Indicators& out, int depth) c
       continue;
     }
     // A word: letters, digits, '.', '-', '_'.
-    // The classes of its bytes ANDed together say whether all are hex, or all digits and dots.
+    // The classes of its bytes ANDed (ORed) together say whether all (any) are of a class: all hex,
+    // all digits and dots, any dot.
     std::size_t e = i;
     unsigned char every = 0xFF;
-    std::size_t dots = 0;
+    unsigned char any = 0;
     while (e < n) {
       const unsigned char k = kCharClass[static_cast<unsigned char>(s[e])];
       if (!(k & kWordChar)) break;
       every &= k;
-      dots += (k & kDotChar) != 0;
+      any |= k;
       ++e;
     }
     const bool all_hex = every & kHexChar;
     const bool only_digits_dots = every & kDigitOrDotChar;
+    const bool has_dot = any & kDotChar;
     std::string_view word = s.substr(i, e - i);
     const char next = e < n ? s[e] : ' ';
 
@@ -470,7 +482,7 @@ void IocExtractor::scan_fanged(std::string_view s, Indicators& out, int depth) c
     }
 
     // DOMAIN\user (NetBIOS domain, then the account).
-    if (options_.users && next == '\\' && word.size() <= 15 && word.size() >= 2 && dots == 0 && e + 1 < n &&
+    if (options_.users && next == '\\' && word.size() <= 15 && word.size() >= 2 && !has_dot && e + 1 < n &&
         (is_alnum(s[e + 1]) || s[e + 1] == '_')) {
       std::size_t u = e + 1;
       while (u < n && (is_alnum(s[u]) || s[u] == '.' || s[u] == '_' || s[u] == '-' || s[u] == '$')) ++u;
@@ -515,7 +527,7 @@ void IocExtractor::scan_fanged(std::string_view s, Indicators& out, int depth) c
         auto& list = word.size() == 32 ? out.md5 : word.size() == 40 ? out.sha1 : out.sha256;
         out.add(list, lower);
       }
-    } else if (only_digits_dots && dots >= 3) {
+    } else if (only_digits_dots && has_dot) {  // parse_ipv4() wants its three dots
       if (parse_ipv4(word)) out.add(out.ipv4, word);
     } else if ((c == 'C' || c == 'c') && valid_cve(word)) {
       lower.assign(word);
@@ -531,7 +543,7 @@ void IocExtractor::scan_fanged(std::string_view s, Indicators& out, int depth) c
         out.add(out.cves, lower);
         e = v;
       }
-    } else if (dots >= 1 && !only_digits_dots && next != '(' && is_valid_domain(word)) {
+    } else if (has_dot && !only_digits_dots && next != '(' && is_valid_domain(word)) {
       lower.assign(word);
       to_lower_in_place(lower);
       out.add(out.domains, lower);
