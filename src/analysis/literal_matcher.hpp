@@ -57,12 +57,17 @@ class LiteralMatcher {
   std::uint8_t class_of_[256] = {};
   std::size_t classes_ = 1;
   std::vector<std::int32_t> delta_;   // state * classes_ + class -> state (build only)
-  // The scan table: entry = (next_state * classes_) << 1 | (next_state reports a literal), so the
-  // per-byte step is one load, one add and one bit test (no multiply, no output lookups).
+  // The scan table: entry = next_state * classes_ (the next row), so the per-byte step is two
+  // loads and an add. States are numbered so the ones that report a literal come last: whether a
+  // step reports is one compare of the row with report_row_.
   std::vector<std::uint32_t> step_;
+  std::uint32_t start_row_ = 0;    // row of the root state
+  std::uint32_t report_row_ = 0;   // rows from here on report
   std::vector<std::int32_t> output_;  // literal id ending at this state, or -1
   std::vector<std::int32_t> dict_;    // next state on the suffix chain with an output, or -1
   bool built_ = false;
+
+  void report(std::size_t row, Hits& hits) const;
 };
 
 }  // namespace triagent::analysis
