@@ -1,10 +1,12 @@
 #include "triagent/analysis/json_flatten.hpp"
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <string>
 
 #include "triagent/analysis/text_util.hpp"
+#include "triagent/core/byte_blocks.hpp"
 
 namespace triagent::analysis {
 namespace {
@@ -178,9 +180,17 @@ class Flattener {
   bool parse_string(std::string& out) {
     ++p_;  // opening quote
     while (p_ != end_) {
-      // Copy the run up to the next quote or backslash in one go.
+      // Copy the run up to the next quote or backslash in one go, found sixteen bytes at a time
+      // (most keys and values are short: the bytes after the last block are looked at one by one).
       const char* run = p_;
-      while (end_ - p_ >= 8 && !block_has_byte(load8(p_), '"') && !block_has_byte(load8(p_), '\\')) p_ += 8;
+      while (end_ - p_ >= 16) {
+        const auto [low, high] = block16_matches<0, '"', '\\'>(p_);
+        if (low != 0 || high != 0) {
+          p_ += low != 0 ? std::countr_zero(low) >> 3 : 8 + (std::countr_zero(high) >> 3);
+          break;
+        }
+        p_ += 16;
+      }
       while (p_ != end_ && *p_ != '"' && *p_ != '\\') ++p_;
       out.append(run, static_cast<std::size_t>(p_ - run));
       if (p_ == end_) return false;
