@@ -2,23 +2,87 @@
 
 #include <openssl/rand.h>
 
+#include <cstdint>
 #include <stdexcept>
 #include <vector>
 
 namespace triagent {
 
-std::string random_hex(std::size_t bytes) {
-  std::vector<unsigned char> buf(bytes);
-  if (RAND_bytes(buf.data(), static_cast<int>(buf.size())) != 1) {
+namespace {
+
+constexpr char kHexDigits[] = "0123456789abcdef";
+
+void append_hex(const unsigned char* bytes, std::size_t n, std::string& out) {
+  for (std::size_t i = 0; i < n; ++i) {
+    out.push_back(kHexDigits[bytes[i] >> 4]);
+    out.push_back(kHexDigits[bytes[i] & 0xF]);
+  }
+}
+
+void fill_random(unsigned char* buf, std::size_t n) {
+  if (RAND_bytes(buf, static_cast<int>(n)) != 1) {
     throw std::runtime_error("RAND_bytes failed: the system has no entropy source");
   }
-  static constexpr char digits[] = "0123456789abcdef";
+}
+
+// Trace and span ids must be unique and well spread, not secret (W3C trace context asks for
+// random, not cryptographic, ids). Every webhook makes two, and RAND_bytes costs a getpid()
+// system call (its fork check) and a DRBG round each time; this generator is seeded once per
+// thread from RAND_bytes and then costs a few instructions. xoshiro256** (Blackman and Vigna).
+class TraceIdGenerator {
+ public:
+  TraceIdGenerator() {
+    do {
+      fill_random(reinterpret_cast<unsigned char*>(state_), sizeof state_);
+    } while ((state_[0] | state_[1] | state_[2] | state_[3]) == 0);
+  }
+
+  std::uint64_t next() {
+    const std::uint64_t result = rotl(state_[1] * 5, 7) * 9;
+    const std::uint64_t t = state_[1] << 17;
+    state_[2] ^= state_[0];
+    state_[3] ^= state_[1];
+    state_[1] ^= state_[2];
+    state_[0] ^= state_[3];
+    state_[2] ^= t;
+    state_[3] = rotl(state_[3], 45);
+    return result;
+  }
+
+  // `words` random 64-bit words as lower-case hex, never all zero (an all-zero id is invalid).
+  std::string hex(std::size_t words) {
+    std::string out;
+    out.reserve(words * 16);
+    for (;;) {
+      std::uint64_t any = 0;
+      for (std::size_t w = 0; w < words; ++w) {
+        const std::uint64_t v = next();
+        any |= v;
+        for (int shift = 60; shift >= 0; shift -= 4) out.push_back(kHexDigits[(v >> shift) & 0xF]);
+      }
+      if (any != 0) return out;
+      out.clear();
+    }
+  }
+
+ private:
+  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  std::uint64_t state_[4];
+};
+
+TraceIdGenerator& trace_ids() {
+  thread_local TraceIdGenerator generator;
+  return generator;
+}
+
+}  // namespace
+
+std::string random_hex(std::size_t bytes) {
+  std::vector<unsigned char> buf(bytes);
+  fill_random(buf.data(), buf.size());
   std::string out;
   out.reserve(bytes * 2);
-  for (unsigned char b : buf) {
-    out.push_back(digits[b >> 4]);
-    out.push_back(digits[b & 0xF]);
-  }
+  append_hex(buf.data(), buf.size(), out);
   return out;
 }
 
@@ -38,7 +102,7 @@ bool is_lower_hex(std::string_view s, std::size_t len) {
 
 }  // namespace
 
-TraceContext TraceContext::generate() { return TraceContext{random_hex(16), random_hex(8), "01"}; }
+TraceContext TraceContext::generate() { return TraceContext{trace_ids().hex(2), trace_ids().hex(1), "01"}; }
 
 std::optional<TraceContext> TraceContext::parse(std::string_view h) {
   // version(2) '-' trace(32) '-' span(16) '-' flags(2): 55 characters for version 00.
@@ -59,7 +123,7 @@ std::optional<TraceContext> TraceContext::parse(std::string_view h) {
   return TraceContext{std::string(trace), std::string(span), std::string(flags)};
 }
 
-TraceContext TraceContext::child() const { return TraceContext{trace_id, random_hex(8), flags}; }
+TraceContext TraceContext::child() const { return TraceContext{trace_id, trace_ids().hex(1), flags}; }
 
 std::string TraceContext::to_header() const { return "00-" + trace_id + "-" + span_id + "-" + flags; }
 

@@ -56,7 +56,8 @@ void handle_webhook(const std::shared_ptr<WebhookContext>& ctx, ServerRequest re
   // Handles resolved at start-up: counting costs one atomic add, no label lookup.
   WebhookCounters counters;
   if (auto c = ctx->counters.find(source_name); c != ctx->counters.end()) counters = c->second;
-  auto trace = TraceContext::parse(req.header("traceparent")).value_or(TraceContext::generate());
+  std::optional<TraceContext> parsed = TraceContext::parse(req.header("traceparent"));
+  TraceContext trace = parsed ? std::move(*parsed) : TraceContext::generate();
   log::LogContext lc{.trace_id = trace.trace_id};
 
   auto auth = authenticate_webhook(source.config, req.header("authorization"), req.header("x-triagent-signature"),

@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <set>
+#include <thread>
+#include <vector>
+
 #include "triagent/core/clock.hpp"
 #include "triagent/core/ids.hpp"
 #include "triagent/core/incident.hpp"
@@ -52,6 +56,33 @@ TEST(TraceContext, ChildKeepsTraceAndChangesSpan) {
   EXPECT_EQ(c.trace_id, t.trace_id);
   EXPECT_NE(c.span_id, t.span_id);
   EXPECT_TRUE(TraceContext::parse(c.to_header()).has_value());
+}
+
+TEST(TraceContext, GeneratedIdsAreValidAndDistinctAcrossThreads) {
+  // Each thread has its own generator: their seeds must differ, and no id may repeat.
+  constexpr int kThreads = 4, kPerThread = 5000;
+  std::vector<std::vector<std::string>> ids(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&ids, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        TraceContext c = TraceContext::generate();
+        ids[static_cast<std::size_t>(t)].push_back(c.to_header());
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::set<std::string> traces, spans;
+  for (const auto& per_thread : ids) {
+    for (const auto& header : per_thread) {
+      auto parsed = TraceContext::parse(header);
+      ASSERT_TRUE(parsed.has_value()) << header;  // lower-case hex of the right lengths, not all zero
+      traces.insert(parsed->trace_id);
+      spans.insert(parsed->span_id);
+    }
+  }
+  EXPECT_EQ(traces.size(), static_cast<std::size_t>(kThreads * kPerThread));
+  EXPECT_EQ(spans.size(), static_cast<std::size_t>(kThreads * kPerThread));
 }
 
 TEST(Severity, ParsesNamesAndNumbers) {

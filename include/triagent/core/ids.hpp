@@ -2,8 +2,9 @@
 // Random identifiers and W3C trace context (https://www.w3.org/TR/trace-context/).
 // Every job carries a traceparent from its webhook to its last audit record.
 //
-//   TraceContext t = TraceContext::parse(header).value_or(TraceContext::generate());
-//   std::string outbound = t.child().to_header();
+//   std::optional<TraceContext> t = TraceContext::parse(header);
+//   if (!t) t = TraceContext::generate();
+//   std::string outbound = t->child().to_header();
 
 #include <optional>
 #include <string>
@@ -19,6 +20,7 @@ struct TraceContext {
   std::string span_id;   // 16 lower-case hex, not all zero
   std::string flags = "01";
 
+  // Fresh random ids from a per-thread generator seeded from the CSPRNG: unique, not secret.
   static TraceContext generate();
   // Parses "00-<trace>-<span>-<flags>". Invalid text (wrong lengths, upper case, all-zero ids,
   // version ff) gives nullopt: the caller starts a new trace and never rejects the request.
