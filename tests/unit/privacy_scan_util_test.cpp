@@ -26,7 +26,8 @@ TEST(ScanUtilRuns, StopAtTheFirstByteOutsideTheClass) {
 
 TEST(ScanUtilRuns, BytesNextToTheClassBoundsAreOutside) {
   // The neighbours of '0'-'9', 'A'-'Z', 'a'-'z' and '_', and their images under the case fold.
-  for (const char c : std::string("/:@[`{\x7F\x80\xFF \t\0", 13)) {
+  static constexpr char kNeighbours[] = "/:@[^`{\x7F\x80\xFF \t";
+  for (const char c : std::string(kNeighbours, sizeof kNeighbours)) {  // with the terminating NUL
     const std::string s = std::string("abcdefghij") + c + "klmnopq";
     EXPECT_EQ(alnum_end(s, 0), 10u) << static_cast<int>(static_cast<unsigned char>(c));
     EXPECT_EQ(ident_end(s, 0), 10u) << static_cast<int>(static_cast<unsigned char>(c));
@@ -35,7 +36,8 @@ TEST(ScanUtilRuns, BytesNextToTheClassBoundsAreOutside) {
 
 TEST(ScanUtilRuns, MatchTheByteLoopOnRandomText) {
   std::mt19937 rng(1234);
-  const std::string alphabet = std::string("aZz09_-. :@[`{/\x7F\x80\xC3\xFF", 22);
+  static constexpr char kAlphabet[] = "aZz09_-. :@[`{/\x7F\x80\xC3\xFF";
+  const std::string alphabet(kAlphabet, sizeof kAlphabet - 1);
   std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1), len(0, 40);
   for (int round = 0; round < 5000; ++round) {
     std::string s(len(rng), ' ');
