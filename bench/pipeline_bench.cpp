@@ -102,9 +102,12 @@ std::string daemon_yaml(const std::string& sim_url, int concurrency) {
   const std::string c = std::to_string(concurrency * 4);
   const std::string open_policy = "{max_concurrency: " + c + ", rate: {requests_per_second: 0}}";
   // Every upstream is the one simulator here, so the per-host connection cap (meant for one real
-  // upstream each) must cover them all.
+  // upstream each) must cover them all, and so must the total and the idle cache, as an operator
+  // running this many workers would set them.
   return "http_client:\n"
          "  max_connections_per_host: " + c + "\n"
+         "  max_total_connections: " + c + "\n"
+         "  max_idle_connections: " + c + "\n"
          "connectors:\n"
          "  singularity:\n"
          "    base_url: " + sim_url + "\n"
