@@ -56,6 +56,37 @@ struct DeliveryLedger::Impl {
   const Clock* clock = nullptr;
   std::mutex mutex;
 
+  // Inside begin()'s transaction: reads the step's row and marks it started unless it is done.
+  Result<DeliveryBegin> begin_one(std::string_view job_id, DeliveryStep step, std::string_view target) {
+    DeliveryBegin out;
+    {
+      auto st = db->statement(kSelectOne);
+      if (!st) return st.error();
+      sqlite::StatementUse use(**st);
+      sqlite::Statement& stmt = **st;
+      stmt.bind(1, job_id);
+      stmt.bind(2, std::string_view(to_string(step)));
+      const sqlite::StepResult rc = stmt.step();
+      if (rc == sqlite::StepResult::row) {
+        auto status = parse_delivery_status(stmt.column_text(0));
+        if (status == DeliveryStatus::done) {
+          out.already_done = true;
+          out.attempt = static_cast<int>(stmt.column_int(1));
+        }
+        out.interrupted = status == DeliveryStatus::started;
+        if (!out.already_done) out.attempt = static_cast<int>(stmt.column_int(1)) + 1;
+      } else if (rc == sqlite::StepResult::done) {
+        out.attempt = 1;
+      } else {
+        return db->last_error("read step");
+      }
+    }
+    if (!out.already_done) {
+      if (auto ok = write(kBegin, job_id, step, target, "begin step"); !ok) return ok.error();
+    }
+    return out;
+  }
+
   // One upsert (begin's second half, complete, fail) with the common parameters.
   Result<void> write(const char* sql, std::string_view job, DeliveryStep step, std::string_view third,
                      std::string_view what) {
@@ -122,62 +153,67 @@ Result<std::unique_ptr<DeliveryLedger>> DeliveryLedger::open(const std::string& 
 }
 
 Result<DeliveryBegin> DeliveryLedger::begin(std::string_view job_id, DeliveryStep step, std::string_view target) {
+  auto begun = begin(job_id, std::vector<DeliveryStepStart>{{step, std::string(target)}});
+  if (!begun) return begun.error();
+  return begun->front();
+}
+
+Result<std::vector<DeliveryBegin>> DeliveryLedger::begin(std::string_view job_id,
+                                                         const std::vector<DeliveryStepStart>& steps) {
   std::lock_guard lock(impl_->mutex);
-  // The `started` row is committed without an fsync of its own (WAL, synchronous=NORMAL): it
-  // survives a process crash, and the next FULL commit (complete, fail) makes it durable too. A
-  // power loss may take it, and then the retry sees the step not started: the write steps check
-  // the server for the job's marker before posting anyway, so nothing is posted twice. Half of a
-  // job's delivery fsyncs, which serialise on this ledger, go.
+  // The `started` rows are committed without an fsync of their own (WAL, synchronous=NORMAL): they
+  // survive a process crash, and the next FULL commit (complete, fail, finish) makes them durable
+  // too. A power loss may take them, and then the retry sees the steps not started: the write
+  // steps check the server for the job's marker before posting anyway, so nothing is posted twice.
+  // Half of a job's delivery fsyncs, which serialise on this ledger, go.
   sqlite::SqliteDb& db = *impl_->db;
   if (auto ok = db.exec("PRAGMA synchronous=NORMAL", "synchronous"); !ok) return ok.error();
   struct FullSyncAgain {
     sqlite::SqliteDb& db;
     ~FullSyncAgain() { (void)db.exec("PRAGMA synchronous=FULL", "synchronous"); }
   } full_sync_again{db};
-  // IMMEDIATE: the read and the write below are one decision, also against another process.
+  // IMMEDIATE: each read and the write after it are one decision, also against another process.
   if (auto ok = db.exec("BEGIN IMMEDIATE", "begin"); !ok) return ok.error();
-  auto rollback = [&](Error e) -> Result<DeliveryBegin> {
+  auto rollback = [&](Error e) -> Result<std::vector<DeliveryBegin>> {
     (void)db.exec("ROLLBACK", "rollback");
     return e;
   };
-  DeliveryBegin out;
-  {
-    auto st = db.statement(kSelectOne);
-    if (!st) return rollback(st.error());
-    sqlite::StatementUse use(**st);
-    sqlite::Statement& stmt = **st;
-    stmt.bind(1, job_id);
-    stmt.bind(2, std::string_view(to_string(step)));
-    const sqlite::StepResult rc = stmt.step();
-    if (rc == sqlite::StepResult::row) {
-      auto status = parse_delivery_status(stmt.column_text(0));
-      if (status == DeliveryStatus::done) {
-        out.already_done = true;
-        out.attempt = static_cast<int>(stmt.column_int(1));
-      }
-      out.interrupted = status == DeliveryStatus::started;
-      if (!out.already_done) out.attempt = static_cast<int>(stmt.column_int(1)) + 1;
-    } else if (rc == sqlite::StepResult::done) {
-      out.attempt = 1;
-    } else {
-      return rollback(db.last_error("read step"));
-    }
-  }
-  if (!out.already_done) {
-    if (auto ok = impl_->write(kBegin, job_id, step, target, "begin step"); !ok) return rollback(ok.error());
+  std::vector<DeliveryBegin> out;
+  out.reserve(steps.size());
+  for (const auto& start : steps) {
+    auto begun = impl_->begin_one(job_id, start.step, start.target);
+    if (!begun) return rollback(begun.error());
+    out.push_back(*begun);
   }
   if (auto ok = db.exec("COMMIT", "commit"); !ok) return rollback(ok.error());
   return out;
 }
 
 Result<void> DeliveryLedger::complete(std::string_view job_id, DeliveryStep step, std::string_view external_ref) {
-  std::lock_guard lock(impl_->mutex);
-  return impl_->write(kComplete, job_id, step, cap_utf8(external_ref, kMaxErrorBytes), "complete step");
+  return finish(job_id, {{step, true, std::string(external_ref)}});
 }
 
 Result<void> DeliveryLedger::fail(std::string_view job_id, DeliveryStep step, std::string_view message) {
+  return finish(job_id, {{step, false, std::string(message)}});
+}
+
+Result<void> DeliveryLedger::finish(std::string_view job_id, const std::vector<DeliveryStepEnd>& ends) {
   std::lock_guard lock(impl_->mutex);
-  return impl_->write(kFail, job_id, step, cap_utf8(message, kMaxErrorBytes), "fail step");
+  sqlite::SqliteDb& db = *impl_->db;
+  if (auto ok = db.exec("BEGIN IMMEDIATE", "begin"); !ok) return ok.error();
+  for (const auto& end : ends) {
+    auto ok = end.done ? impl_->write(kComplete, job_id, end.step, cap_utf8(end.text, kMaxErrorBytes), "complete step")
+                       : impl_->write(kFail, job_id, end.step, cap_utf8(end.text, kMaxErrorBytes), "fail step");
+    if (!ok) {
+      (void)db.exec("ROLLBACK", "rollback");
+      return ok.error();
+    }
+  }
+  if (auto ok = db.exec("COMMIT", "commit"); !ok) {
+    (void)db.exec("ROLLBACK", "rollback");
+    return ok.error();
+  }
+  return {};
 }
 
 Result<std::vector<DeliveryRecord>> DeliveryLedger::steps(std::string_view job_id) {

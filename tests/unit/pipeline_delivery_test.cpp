@@ -342,6 +342,44 @@ TEST(DeliveryLedger, BeginCompleteFailFollowTheStates) {
   EXPECT_EQ((*rows)[1].last_error, "bad key");
 }
 
+TEST(DeliveryLedger, ManyStepsBeginAndFinishTogether) {
+  ManualClock clock(1'000);
+  testing::TempDbFile db_batch("delivery_batch");
+  auto ledger = DeliveryLedger::open(db_batch.path(), clock);
+  ASSERT_TRUE(ledger) << ledger.error().message;
+  auto& l = **ledger;
+  ASSERT_TRUE(l.complete("job-3", DeliveryStep::tags, "affected=1"));
+
+  auto begun = l.begin("job-3", {{DeliveryStep::note, "threat:3"}, {DeliveryStep::tags, "threat:3"},
+                                 {DeliveryStep::add_events, "dataset"}});
+  ASSERT_TRUE(begun) << begun.error().message;
+  ASSERT_EQ(begun->size(), 3u);
+  EXPECT_FALSE((*begun)[0].already_done);
+  EXPECT_EQ((*begun)[0].attempt, 1);
+  EXPECT_TRUE((*begun)[1].already_done);  // answers come back in the order asked
+  EXPECT_FALSE((*begun)[2].already_done);
+
+  clock.set_ms(2'000);
+  ASSERT_TRUE(l.finish("job-3", {{DeliveryStep::note, true, "affected=1"}, {DeliveryStep::add_events, false, "HTTP 500"},
+                                 {DeliveryStep::tags, false, "late"}}));
+  auto rows = l.steps("job-3");
+  ASSERT_TRUE(rows);
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ((*rows)[0].status, DeliveryStatus::done);
+  EXPECT_EQ((*rows)[0].external_ref, "affected=1");
+  EXPECT_EQ((*rows)[0].updated_at_ms, 2'000);
+  EXPECT_EQ((*rows)[1].status, DeliveryStatus::done);  // a failure reported late does not undo it
+  EXPECT_EQ((*rows)[2].status, DeliveryStatus::failed);
+  EXPECT_EQ((*rows)[2].last_error, "HTTP 500");
+
+  // The next attempt sees the failed step as a fresh one and the done ones as done.
+  auto again = l.begin("job-3", {{DeliveryStep::note, "threat:3"}, {DeliveryStep::add_events, "dataset"}});
+  ASSERT_TRUE(again);
+  EXPECT_TRUE((*again)[0].already_done);
+  EXPECT_EQ((*again)[1].attempt, 2);
+  EXPECT_FALSE((*again)[1].interrupted);
+}
+
 TEST(DeliveryLedger, SurvivesReopening) {
   ManualClock clock;
   testing::TempDbFile db_reopen("delivery_reopen");
@@ -405,6 +443,7 @@ TEST(Deliverer, FirstRunPostsNoteTagsAndEventsSecondRunPostsNothing) {
   EXPECT_EQ(h.sinks.event_posts(), 1);
 
   const std::size_t before = h.requests();
+  EXPECT_EQ(before, 4u);  // one notes listing serves the note and the tags step, then three posts
   DeliveryReport second = h.deliver(plan);
   ASSERT_EQ(second.steps.size(), 3u);
   for (const auto& s : second.steps) EXPECT_EQ(s.outcome, DeliveryOutcome::skipped) << to_string(s.step);
@@ -644,7 +683,8 @@ TEST(Deliverer, LedgerCallsRunOnTheGivenBlockingRunner) {
   };
   DeliveryReport r = h.deliver(full_plan(), std::nullopt, runner);
   EXPECT_TRUE(r.all_delivered());
-  EXPECT_EQ(calls.load(), 6);  // begin + complete for each of the three steps
+  // One begin for the three steps, then one finish per sink (Singularity: note and tags; DataSet).
+  EXPECT_EQ(calls.load(), 3);
   EXPECT_TRUE(off_thread.load());
   pool.join();
 }

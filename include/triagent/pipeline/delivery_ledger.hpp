@@ -13,7 +13,7 @@
 // posted without recording it, which is why the note step also looks for its marker on the server.
 //
 // Durability: WAL journal; each call is one transaction and survives a process crash once it
-// returns. complete() and fail() commit with synchronous=FULL, so they also survive a power loss;
+// returns. complete(), fail() and finish() commit with synchronous=FULL, so they also survive a power loss;
 // begin()'s `started` row is not fsynced on its own (a power loss may lose it, and the note steps'
 // server-side marker check still stops a second post), which halves the fsyncs per job. busy_timeout 5 s lets other connections (a second
 // process, the lead's tools) share the file. Calls are synchronous and thread-safe (one mutex); run
@@ -50,6 +50,17 @@ struct DeliveryRecord {
   std::int64_t updated_at_ms = 0;
 };
 
+// One step to mark started, and one step's outcome, for the calls that take several at once.
+struct DeliveryStepStart {
+  DeliveryStep step = DeliveryStep::note;
+  std::string target;
+};
+struct DeliveryStepEnd {
+  DeliveryStep step = DeliveryStep::note;
+  bool done = false;  // true: complete() with `text` as the external ref; false: fail() with `text`
+  std::string text;
+};
+
 struct DeliveryBegin {
   bool already_done = false;  // nothing was written: the step is complete
   int attempt = 0;            // this attempt's number (1 for the first)
@@ -66,10 +77,14 @@ class DeliveryLedger {
 
   // Marks the step started (attempt + 1) unless it is done, in which case nothing changes.
   Result<DeliveryBegin> begin(std::string_view job_id, DeliveryStep step, std::string_view target);
+  // begin() for each step, in one transaction: all are marked or none; the answers are in order.
+  Result<std::vector<DeliveryBegin>> begin(std::string_view job_id, const std::vector<DeliveryStepStart>& steps);
   // Marks the step done with the sink's reference (also when begin() was never called).
   Result<void> complete(std::string_view job_id, DeliveryStep step, std::string_view external_ref);
   // Marks the step failed; the message is kept (at most 1000 bytes). A done step stays done.
   Result<void> fail(std::string_view job_id, DeliveryStep step, std::string_view message);
+  // complete() or fail() for each outcome, in one transaction and one fsync.
+  Result<void> finish(std::string_view job_id, const std::vector<DeliveryStepEnd>& ends);
   // The job's rows, in step order.
   Result<std::vector<DeliveryRecord>> steps(std::string_view job_id);
 

@@ -16,8 +16,11 @@
 //
 // Idempotency, step by step: a step the ledger records as done is skipped. Otherwise the ledger
 // marks it started, the write is made, and the ledger marks it done (or failed, with the message).
-//  - note: add_note_once lists the threat's notes and posts only when none holds the job's marker,
-//    which also covers a crash between the post and the ledger write: the retry finds the note.
+// The ledger is asked twice per sink, not twice per step: one transaction marks every step started,
+// and each sink's outcomes are recorded together when its last step ends.
+//  - note: the threat's notes are listed and the note is posted only when none holds the job's
+//    marker, which also covers a crash between the post and the ledger write: the retry finds the
+//    note. The tags step looks in the same listing (the case note holds no tags marker).
 //  - tags: the note "[triagent:tags: a, b] [triagent:job-42 tags]" is posted unless a note already
 //    holds the job's tags marker or the same tag-set text. The job marker is what finds an
 //    interrupted attempt's note when the retry's tags differ (a retry that had no checkpoint to
@@ -31,7 +34,7 @@
 // of a job hands the same note, tags and events here.
 // The Singularity steps run in order (note, alert note, tags); the DataSet step runs beside them,
 // and the report lists the steps in step order. A failing step does not stop the others. Ledger
-// calls are synchronous SQLite writes; pass a BlockingRunner to run them on a blocking pool, e.g.
+// calls are synchronous SQLite writes (three per job, whatever the number of steps); pass a BlockingRunner to run them on a blocking pool, e.g.
 //   boost::asio::awaitable<void> run_now(std::function<void()> work) { work(); co_return; }
 //   Deliverer::BlockingRunner r = [&pool](std::function<void()> w) {
 //     return boost::asio::co_spawn(pool, run_now(std::move(w)), boost::asio::use_awaitable); };
