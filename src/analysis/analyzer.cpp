@@ -264,12 +264,10 @@ void Analyzer::score_severity(AnalysisState& st) const {
     score += 5;
     reason("public IP address involved");
   }
-  const std::size_t hashes = st.indicators.md5.size() + st.indicators.sha1.size() + st.indicators.sha256.size();
   if (!st.indicators.urls.empty() && score > 0) {
     score += 3;
     reason("URL involved");
   }
-  (void)hashes;
   score = std::clamp(score, 0, 100);
   st.severity_score = score;
   st.severity = score >= 80 ? Severity::critical
