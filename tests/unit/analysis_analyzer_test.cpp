@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <sstream>
 #include <string>
 
@@ -85,6 +87,45 @@ TEST(AuthFailurePhrases, AnyCaseAnywhereWholePhrase) {
   EXPECT_FALSE(mentions_auth_failure(" user invalid"));
   EXPECT_FALSE(mentions_auth_failure(""));
   EXPECT_FALSE(mentions_auth_failure("   "));
+}
+
+// The byte-by-byte definition the block scan must agree with.
+bool mentions_auth_failure_reference(std::string_view text) {
+  for (std::string_view phrase : {"failed password", "authentication failure", "invalid user", "possible break-in"}) {
+    for (std::size_t i = 0; i + phrase.size() <= text.size(); ++i) {
+      bool same = true;
+      for (std::size_t k = 0; k < phrase.size() && same; ++k) {
+        same = std::tolower(static_cast<unsigned char>(text[i + k])) == phrase[k];
+      }
+      if (same) return true;
+    }
+  }
+  return false;
+}
+
+TEST(AuthFailurePhrases, AgreesWithTheByteLoopOnRandomText) {
+  std::mt19937 rng(11);
+  std::string alphabet = "dDnNeEpPfFuUbB  -xaiIlLwsrothk\tA";
+  alphabet.push_back('\0');
+  const std::string_view pieces[] = {"Failed password", "authentication FAILURE", "invalid user", "possible break-in",
+                                     "failed passwor", "d p", "e b", "n f"};
+  int found = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string s;
+    const std::size_t len = rng() % 70;
+    while (s.size() < len) {
+      if (rng() % 12 == 0) s += pieces[rng() % std::size(pieces)];
+      else s.push_back(alphabet[rng() % alphabet.size()]);
+    }
+    // Every suffix too: the phrase at every offset from the block edges and the end.
+    for (std::size_t from = 0; from <= s.size(); ++from) {
+      const std::string_view v = std::string_view(s).substr(from);
+      const bool want = mentions_auth_failure_reference(v);
+      found += want;
+      ASSERT_EQ(mentions_auth_failure(v), want) << "\"" << v << "\"";
+    }
+  }
+  EXPECT_GT(found, 1000);  // the test reaches both answers
 }
 
 TEST(Analyzer, BenignLineIsQuiet) {
