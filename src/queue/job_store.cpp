@@ -139,36 +139,47 @@ Result<std::vector<LeasedJob>> JobStore::lease(const std::string& owner, int max
   if (!expired) return expired.error();
   batch_depth_ -= *expired;
 
-  auto st = db_->statement(
-      "UPDATE jobs SET state = 'leased', lease_owner = ?1, visible_at = ?2 + ?3, attempts = attempts + 1, "
-      "updated_at = ?2 "
-      "WHERE id IN (SELECT id FROM jobs INDEXED BY jobs_live "
-      "WHERE state IN ('queued', 'leased') AND visible_at <= ?2 ORDER BY id LIMIT ?4) "
-      "RETURNING id, kind, payload, traceparent, attempts, max_attempts, visible_at");
-  if (!st) return st.error();
-  StatementUse use(**st);
-  (*st)->bind(1, owner);
-  (*st)->bind(2, now);
-  (*st)->bind(3, std::int64_t{options_.lease_seconds} * 1000);
-  (*st)->bind(4, std::int64_t{max_jobs});
+  // Read the jobs, then lease each by id: an UPDATE ... WHERE id IN (subquery) RETURNING builds
+  // two ephemeral tables per call (the IN list and the RETURNING rows) and copies every payload into
+  // one. This runs inside the writer's transaction, so nothing changes between the two.
+  const std::int64_t visible_at = now + std::int64_t{options_.lease_seconds} * 1000;
   std::vector<LeasedJob> jobs;
-  for (;;) {
-    auto step = (*st)->step();
-    if (step == StepResult::done) break;
-    if (step == StepResult::error) return db_->last_error("lease");
-    LeasedJob j;
-    j.id = (*st)->column_int(0);
-    j.kind = (*st)->column_text(1);
-    j.payload = (*st)->column_text(2);
-    j.traceparent = (*st)->column_text(3);
-    j.lease_owner = owner;
-    j.attempts = static_cast<int>((*st)->column_int(4));
-    j.max_attempts = static_cast<int>((*st)->column_int(5));
-    j.lease_expires_ms = (*st)->column_int(6);
-    jobs.push_back(std::move(j));
+  {
+    auto pick = db_->statement(
+        "SELECT id, kind, payload, traceparent, attempts, max_attempts FROM jobs INDEXED BY jobs_live "
+        "WHERE state IN ('queued', 'leased') AND visible_at <= ?1 ORDER BY id LIMIT ?2");
+    if (!pick) return pick.error();
+    StatementUse use(**pick);
+    (*pick)->bind(1, now);
+    (*pick)->bind(2, std::int64_t{max_jobs});
+    for (;;) {
+      auto step = (*pick)->step();
+      if (step == StepResult::done) break;
+      if (step == StepResult::error) return db_->last_error("lease");
+      LeasedJob j;
+      j.id = (*pick)->column_int(0);
+      j.kind = (*pick)->column_text(1);
+      j.payload = (*pick)->column_text(2);
+      j.traceparent = (*pick)->column_text(3);
+      j.lease_owner = owner;
+      j.attempts = static_cast<int>((*pick)->column_int(4)) + 1;
+      j.max_attempts = static_cast<int>((*pick)->column_int(5));
+      j.lease_expires_ms = visible_at;
+      jobs.push_back(std::move(j));
+    }
   }
-  // RETURNING gives no order guarantee.
-  std::sort(jobs.begin(), jobs.end(), [](const LeasedJob& a, const LeasedJob& b) { return a.id < b.id; });
+  auto take = db_->statement(
+      "UPDATE jobs SET state = 'leased', lease_owner = ?2, visible_at = ?3, attempts = attempts + 1, updated_at = ?4 "
+      "WHERE id = ?1");
+  if (!take) return take.error();
+  for (const LeasedJob& j : jobs) {
+    StatementUse use(**take);
+    (*take)->bind(1, j.id);
+    (*take)->bind(2, owner);
+    (*take)->bind(3, visible_at);
+    (*take)->bind(4, now);
+    if (auto r = (*take)->run(); !r) return r.error();
+  }
   return jobs;
 }
 
