@@ -89,6 +89,17 @@ bool is_http_parse_error(const boost::system::error_code& ec) {
   return ec.category() == http::make_error_code(http::error::bad_target).category();
 }
 
+// The answer when a handler drops its callback without calling it. Every request carries one and
+// almost none uses it, so it is copied from a constant: building it as a JSON object and dumping it
+// was 2.6% of the io threads' time in intake_bench.
+ServerResponse dropped_response() {
+  static const std::string body = R"({"error":"internal error: the request was dropped without an answer"})";
+  ServerResponse r;
+  r.status = 500;
+  r.body = body;
+  return r;
+}
+
 }  // namespace
 
 class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
@@ -354,7 +365,7 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
         self->invoke_handler(std::move(request), std::move(respond));
       };
       ServerResponse response = co_await await_callback<ServerResponse>(
-          std::move(start_handler), ServerResponse::error(500, "internal error: the request was dropped without an answer"));
+          std::move(start_handler), dropped_response());
       keep_alive = keep_alive && !self->shutting_down_.load() && served + 1 < self->cfg_.max_requests_per_connection;
       co_await write_response(self, stream, std::move(response), version, keep_alive);
       if (!keep_alive) co_return;
