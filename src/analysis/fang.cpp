@@ -1,6 +1,7 @@
 #include "triagent/analysis/fang.hpp"
 
 #include <array>
+#include <cstdint>
 #include <cstring>
 #include <initializer_list>
 #include <utility>
@@ -66,6 +67,26 @@ const char* bracketed(std::string_view s, std::size_t i, std::size_t& len) {
   return rep;
 }
 
+// Whether fang() rewrites the scheme separator at t[k] (after "http", "https", "ftp", "tcp"):
+// "]" and "[:" forms, and [spaces][':']{2 or 3 '/'}[spaces] other than a plain "://" with no space
+// after it, which fang() rewrites to itself.
+bool odd_scheme_separator(std::string_view t, std::size_t k) {
+  if (k < t.size() && t[k] == ']') return true;
+  if (t.substr(k).starts_with("[:")) return true;
+  std::size_t j = k;
+  while (j < t.size() && t[j] == ' ') ++j;
+  const bool spaces_before = j > k;
+  const bool colon = j < t.size() && t[j] == ':';
+  if (colon) ++j;
+  std::size_t slashes = 0;
+  while (j < t.size() && t[j] == '/') {
+    ++slashes;
+    ++j;
+  }
+  if (slashes < 2 || slashes > 3) return false;
+  return spaces_before || !colon || slashes == 3 || (j < t.size() && t[j] == ' ');
+}
+
 // Whether a defang notation starts with, or (" AT ") holds, the byte at t[i]. Precise triggers
 // only: brackets and parentheses are everywhere in logs ("sshd[12]"), so a bracket counts only when
 // it wraps a defang token.
@@ -77,13 +98,15 @@ bool trigger_at(std::string_view t, std::size_t i) {
     case '{':
     case ']':
     case ')':
-    case '}': {
+    case '}':
+    case '<':
+    case '>': {
       std::size_t len = 0;
       if (bracketed(t, i, len)) return true;
       if (i + 1 < t.size() && (t[i + 1] == 'h' || t[i + 1] == 'H' || t[i + 1] == 'w' || t[i + 1] == 'W') &&
-          (istarts_with(t.substr(i + 1), "http") || istarts_with(t.substr(i + 1), "www")) && i + 5 < t.size()) {
+          (istarts_with(t.substr(i + 1), "http") || istarts_with(t.substr(i + 1), "www")) && i + 4 < t.size()) {
         const std::string_view rest = t.substr(i + 1);
-        const std::size_t close = rest.find_first_of(")]");
+        const std::size_t close = rest.find_first_of(")]}>");
         if (close != std::string_view::npos && close <= 5) return true;
       }
       return false;
@@ -99,23 +122,23 @@ bool trigger_at(std::string_view t, std::size_t i) {
       if (istarts_with(t.substr(i), "http")) {
         std::size_t k = i + 4;
         if (k < t.size() && (t[k] == 's' || t[k] == 'S')) ++k;
-        const std::string_view rest = t.substr(k);
-        if (rest.starts_with(" ://") || rest.starts_with("//") || rest.starts_with(":///") || rest.starts_with(":// ") ||
-            rest.starts_with("]") || rest.starts_with("[:")) {
-          return true;
-        }
+        if (odd_scheme_separator(t, k)) return true;
       }
       return false;
     case 'x':
     case 'X':
       return istarts_with(t.substr(i), "xxxx") && (i == 0 || !word_char(t[i - 1]));
     case 'D':
-      return t.substr(i).starts_with("DOT") && i > 0 && word_char(t[i - 1]);
-    case '-':
-      return istarts_with(t.substr(i), "-dot-");
+      if (t.substr(i).starts_with("DOT") && i > 0 && word_char(t[i - 1])) return true;
+      [[fallthrough]];  // "fooDot]com": fang() reads the dot words in any case
     case 'd':
     case 'p':
     case 'P':
+      // The last letter of "ftp" and "tcp", whose separators fang() rewrites as http's.
+      if ((c == 'p' || c == 'P') && i >= 2 && (iequals(t.substr(i - 2, 2), "ft") || iequals(t.substr(i - 2, 2), "tc")) &&
+          odd_scheme_separator(t, i + 1)) {
+        return true;
+      }
       // A closer right after "dot" or the five-letter words, before any compare.
       if (!((i + 4 < t.size() && is_close(t[i + 3])) || (i + 6 < t.size() && is_close(t[i + 5])))) return false;
       if (i > 0 && i + 1 < t.size() && (t[i + 1] == 'o' || t[i + 1] == 'O' || t[i + 1] == 'u' || t[i + 1] == 'U') &&
@@ -126,6 +149,8 @@ bool trigger_at(std::string_view t, std::size_t i) {
         }
       }
       return false;
+    case '-':
+      return istarts_with(t.substr(i), "-dot-");
     case 'A':  // " AT ", found by its rarer 'A'
       return i > 0 && t[i - 1] == ' ' && t.substr(i).starts_with("AT ");
     default:
@@ -136,18 +161,23 @@ bool trigger_at(std::string_view t, std::size_t i) {
 // Every trigger in trigger_at() needs both its first byte and the one after it (brackets: the
 // token's first byte, or 'h'/'w' of "[http]"/"(www)"), so a table pair rules out most candidates
 // before the call: kFollows[next] & kStarts[c] is zero unless next can follow c in a trigger.
-enum : unsigned char { kBracket = 1, kEscape = 2, kH = 4, kX = 8, kBigD = 16, kDash = 32, kDotWord = 64, kBigA = 128 };
-constexpr std::array<unsigned char, 256> byte_table(std::initializer_list<std::pair<std::string_view, unsigned char>> rows) {
-  std::array<unsigned char, 256> t{};
+enum : std::uint16_t {
+  kBracket = 1, kEscape = 2, kH = 4, kX = 8, kBigD = 16, kDash = 32, kDotWord = 64, kBigA = 128, kSchemeEnd = 256
+};
+constexpr std::array<std::uint16_t, 256> byte_table(
+    std::initializer_list<std::pair<std::string_view, std::uint16_t>> rows) {
+  std::array<std::uint16_t, 256> t{};
   for (const auto& [bytes, kind] : rows) {
     for (unsigned char c : bytes) t[c] |= kind;
   }
   return t;
 }
-constexpr auto kStarts = byte_table({{"[({])}", kBracket}, {"\\^", kEscape}, {"hH", kH}, {"xX", kX}, {"D", kBigD},
-                                     {"-", kDash}, {"dpP", kDotWord}, {"A", kBigA}});
+constexpr auto kStarts = byte_table({{"[({<])}>", kBracket}, {"\\^", kEscape}, {"hH", kH}, {"xX", kX},
+                                     {"D", kBigD | kDotWord}, {"-", kDash}, {"dpP", kDotWord}, {"A", kBigA},
+                                     {"pP", kSchemeEnd}});
 constexpr auto kFollows = byte_table({{".@:/-,dDpPaAhHwW", kBracket}, {"./", kEscape}, {"xXtT", kH}, {"xX", kX},
-                                      {"O", kBigD}, {"dD", kDash}, {"oOuU", kDotWord}, {"T", kBigA}});
+                                      {"O", kBigD}, {"dD", kDash}, {"oOuU", kDotWord}, {"T", kBigA},
+                                      {" :/][", kSchemeEnd}});
 
 bool trigger_pair_at(std::string_view t, std::size_t i) {
   const unsigned char next = i + 1 < t.size() ? static_cast<unsigned char>(t[i + 1]) : 0;
@@ -165,7 +195,7 @@ bool might_be_defanged(std::string_view t) {
     char last[16] = {};
     if (t.size() - i < 16) p = static_cast<const char*>(std::memcpy(last, p, t.size() - i));
     // kStarts' bytes, and '|', '~' and a few control bytes that the fold brings along.
-    const auto folded = block16_matches<0x20, '{', '}', '(', ')', '|', '~', 'h', 'x', 'd', 'p', '-'>(p);
+    const auto folded = block16_matches<0x20, '{', '}', '(', ')', '<', '>', '|', '~', 'h', 'x', 'd', 'p', '-'>(p);
     const auto exact = block16_matches<0, 'A'>(p);
     for (std::size_t k = 0; k < 2; ++k) {
       std::uint64_t word = folded[k] | exact[k];

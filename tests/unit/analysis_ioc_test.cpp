@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
 #include <string>
 
 #include "triagent/analysis/fang.hpp"
@@ -27,6 +28,32 @@ TEST(Fang, RewritesDefangNotations) {
   EXPECT_EQ(fang("xxxxs://example.com"), "https://example.com");
   EXPECT_EQ(fang("plain text stays (as it is) [ok]"), "plain text stays (as it is) [ok]");
   EXPECT_FALSE(might_be_defanged("nothing here at all"));
+}
+
+// might_be_defanged() is the scanner's shortcut past fang(): it may say yes to text fang() leaves
+// alone, never no to text fang() would change.
+TEST(Fang, EveryTextFangChangesIsFlaggedFirst) {
+  EXPECT_TRUE(might_be_defanged("fooDot]com"));
+  EXPECT_TRUE(might_be_defanged("evilPUNTO)ru"));
+  EXPECT_TRUE(might_be_defanged("evil<.>ru"));
+  EXPECT_TRUE(might_be_defanged("(www}"));
+  EXPECT_TRUE(might_be_defanged("http //example.com"));
+  EXPECT_TRUE(might_be_defanged("see ftp :// example.com"));
+  EXPECT_FALSE(might_be_defanged("plain http://example.com/a"));
+  std::mt19937 rng(5);
+  const std::string_view pieces[] = {"dot", "Dot", "DOT", "punto", "Punkt", "POINT", "]", ")", "}", ">", "[", "(", "{", "<",
+                                     ".", "@", "at", "AT", " ", "hxxp", "hXXps", "xxxx", "://", "\\.", "^.", "-dot-",
+                                     "foo", "com", "x", "1", "/", ":", "www", "http", "ftp", "TCP", "s", "  "};
+  int changed = 0;
+  for (int round = 0; round < 50000; ++round) {
+    std::string s;
+    const int parts = 1 + static_cast<int>(rng() % 7);
+    for (int k = 0; k < parts; ++k) s += pieces[rng() % std::size(pieces)];
+    if (fang(s) == s) continue;
+    ++changed;
+    ASSERT_TRUE(might_be_defanged(s)) << "fang changes \"" << s << "\" but might_be_defanged says no";
+  }
+  EXPECT_GT(changed, 1000);  // the pieces do make defanged text
 }
 
 TEST(IocExtractor, NetworkIndicators) {
