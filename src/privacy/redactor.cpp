@@ -7,10 +7,37 @@
 
 #include "json_tree.hpp"
 #include "scan_util.hpp"
+#include "text_masks.hpp"
 
 namespace triagent::privacy {
 
 using namespace detail;
+
+// A cheap "certainly not in the set" test for names looked up by their lower-cased text, before
+// the copy, the lower-casing and the hash: one bit per length (capped at 63), and one bit per
+// (length, first byte, last byte), lower-cased. Most labels and keys in logs have the length of
+// some name ("Time", "Date"), few also its first and last letters.
+struct NameFilter {
+  std::uint64_t lengths = 0;
+  std::array<std::uint64_t, 64> ends{};
+  static std::size_t ends_bit(std::string_view name) {
+    const auto low = [](char c) { return static_cast<std::size_t>(static_cast<unsigned char>(detail::lower(c))); };
+    return ((low(name.front()) << 5) ^ low(name.back()) ^ (name.size() << 8)) & 4095;
+  }
+  void add(std::string_view lowered_name) {
+    lengths |= std::uint64_t{1} << std::min<std::size_t>(lowered_name.size(), 63);
+    if (lowered_name.empty()) return;
+    const std::size_t bit = ends_bit(lowered_name);
+    ends[bit >> 6] |= std::uint64_t{1} << (bit & 63);
+  }
+  bool may_hold_length(std::size_t length) const { return (lengths >> std::min<std::size_t>(length, 63)) & 1; }
+  bool may_hold(std::string_view name) const {  // `name` in any case
+    if (!may_hold_length(name.size())) return false;
+    if (name.empty()) return true;
+    const std::size_t bit = ends_bit(name);
+    return (ends[bit >> 6] >> (bit & 63)) & 1;
+  }
+};
 
 struct RedactorTables {
   // Lower-cased field name -> the lists that hold it (kUserField | kHostField | ...): one lookup
@@ -19,14 +46,14 @@ struct RedactorTables {
   std::unordered_map<std::string, unsigned char> field_kinds;
   bool has_allow_fields = false;
   std::unordered_set<std::string> keep_values;   // lower case
+  // The user and host fields: the names a "key=" label in text is looked up as.
+  NameFilter named_field;
   unsigned char kinds_of(const std::string& lowered_name) const {
     const auto it = field_kinds.find(lowered_name);
     return it == field_kinds.end() ? 0 : it->second;
   }
-  // Bit min(length, 63) set for each user and host field name: most "key=" labels in text have a
-  // length no field name has, and skip the hash lookups.
-  std::uint64_t named_lengths = 0;
-  bool may_name(std::size_t length) const { return (named_lengths >> std::min<std::size_t>(length, 63)) & 1; }
+  bool may_name(std::size_t length) const { return named_field.may_hold_length(length); }
+  bool may_name(std::string_view label) const { return named_field.may_hold(label); }
 };
 
 namespace {
@@ -54,9 +81,7 @@ Result<Redactor> Redactor::create(const RedactionConfig& config) {
   auto mark = [&tables](std::string_view name, unsigned char kind) {
     const std::string key = lowered(name);
     tables->field_kinds[key] |= kind;
-    if (kind & (RedactorTables::kUserField | RedactorTables::kHostField)) {
-      tables->named_lengths |= std::uint64_t{1} << std::min<std::size_t>(key.size(), 63);
-    }
+    if (kind & (RedactorTables::kUserField | RedactorTables::kHostField)) tables->named_field.add(key);
   };
   for (const auto& f : config.user_fields) mark(f, RedactorTables::kUserField);
   for (const auto& f : config.host_fields) mark(f, RedactorTables::kHostField);
@@ -71,80 +96,97 @@ Result<Redactor> Redactor::create(const RedactionConfig& config) {
   return Redactor(std::move(*scanner), std::move(tables));
 }
 
-void Redactor::find_named_values(std::string_view s, std::vector<PiiFinding>& out) const {
-  const RedactorTables& t = *tables_;
+namespace {
+// The bytes of a "key=" label besides the single spaces between its words.
+constexpr std::array<bool, 256> kLabelByte = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) t[c] = alnum(static_cast<char>(c)) || c == '_' || c == '-' || c == '@';
+  return t;
+}();
+
+// The named value whose separator or cue word is at s[i], if any, into `out`; returns where the
+// search goes on (past the value's end after a finding).
+std::size_t named_value_at(const RedactorTables& t, std::string_view s, std::size_t i, std::string& key,
+                           std::vector<PiiFinding>& out) {
   const std::size_t n = s.size();
-  std::string key;
-  // Only '=', ':' and the first letters of "user " / "for " can start a named value; a table test
-  // skips every other byte (this loop runs over every byte the redactor sees).
-  static constexpr std::array<bool, 256> kStarts = [] {
-    std::array<bool, 256> m{};
-    for (unsigned char ch : std::string_view("=:uUf")) m[ch] = true;
-    return m;
-  }();
-  for (std::size_t i = 0; i < n; ++i) {
-    const char c = s[i];
-    if (!kStarts[static_cast<unsigned char>(c)]) continue;
-    PiiKind kind = PiiKind::custom;
-    std::size_t v = i + 1;
-    if (c == '=' || c == ':') {
-      // The key: the word(s) before the separator ("user", "Account Name").
-      std::size_t k = i;
-      while (k > 0 && s[k - 1] == ' ') --k;
-      if (k > 0 && (s[k - 1] == '"' || s[k - 1] == '\'')) --k;
-      std::size_t b = k;
-      while (b > 0 && (alnum(s[b - 1]) || s[b - 1] == '_' || s[b - 1] == '-' || s[b - 1] == '@' ||
-                       (s[b - 1] == ' ' && b >= 2 && alpha(s[b - 2]) && k - b < 24))) {
+  const char c = s[i];
+  PiiKind kind = PiiKind::custom;
+  std::size_t v = i + 1;
+  if (c == '=' || c == ':') {
+    // The key: the word(s) before the separator ("user", "Account Name").
+    std::size_t k = i;
+    while (k > 0 && s[k - 1] == ' ') --k;
+    if (k > 0 && (s[k - 1] == '"' || s[k - 1] == '\'')) --k;
+    std::size_t b = k;
+    // The labels tried below are the whole one and its suffixes after each space: when none can
+    // be a user or host field name, skip the copy and the lookups. The suffixes are tested as
+    // the walk passes their spaces. Past 32 bytes the label is too long whatever precedes it:
+    // the walk stops at 33.
+    bool may_name = false;
+    while (b > 0 && k - b <= 32) {
+      const char p = s[b - 1];
+      if (kLabelByte[static_cast<unsigned char>(p)]) {
         --b;
+      } else if (p == ' ' && b >= 2 && alpha(s[b - 2]) && k - b < 24) {
+        may_name = may_name || t.may_name(std::string_view(s.data() + b, k - b));
+        --b;
+      } else {
+        break;
       }
-      if (b == k || k - b > 32) continue;
-      // The labels tried below are the whole one and its suffixes after each space: when none has
-      // the length of a user or host field name, skip the copy and the lookups.
-      bool may_name = t.may_name(k - b);
-      for (std::size_t j = b; j < k && !may_name; ++j) may_name = s[j] == ' ' && t.may_name(k - j - 1);
-      if (!may_name) continue;
-      key.assign(s.substr(b, k - b));
-      for (char& ch : key) ch = lower(ch);
-      if (key.front() == '"') key.erase(0, 1);
-      // "alice Workstation Name": try the whole label, then its shorter word suffixes.
-      while (true) {
-        if (t.may_name(key.size())) {
-          const unsigned char kinds = t.kinds_of(key);
-          if (kinds & RedactorTables::kUserField) kind = PiiKind::user;
-          else if (kinds & RedactorTables::kHostField) kind = PiiKind::host;
-        }
-        if (kind != PiiKind::custom) break;
-        const auto sp = key.find(' ');
-        if (sp == std::string::npos) break;
-        key.erase(0, sp + 1);
+    }
+    if (b == k || k - b > 32) return i + 1;
+    may_name = may_name || t.may_name(std::string_view(s.data() + b, k - b));
+    if (!may_name) return i + 1;
+    key.assign(s.data() + b, k - b);
+    for (char& ch : key) ch = lower(ch);
+    if (key.front() == '"') key.erase(0, 1);
+    // "alice Workstation Name": try the whole label, then its shorter word suffixes.
+    while (true) {
+      if (t.may_name(key.size())) {
+        const unsigned char kinds = t.kinds_of(key);
+        if (kinds & RedactorTables::kUserField) kind = PiiKind::user;
+        else if (kinds & RedactorTables::kHostField) kind = PiiKind::host;
       }
-      if (kind == PiiKind::custom) continue;
-      if (c == ':' && i + 1 < n && s[i + 1] == '\\') continue;  // "C:\..." is not "C: value"
-    } else if ((c == 'u' || c == 'U') && i + 5 < n && iequal(s.substr(i, 5), "user ") &&
-               (i == 0 || !word(s[i - 1]))) {
-      // "for invalid user X from", "session opened for user X"
-      kind = PiiKind::user;
-      v = i + 5;
-    } else if ((c == 'f') && i + 4 < n && s.substr(i, 4) == "for " && (i == 0 || s[i - 1] == ' ') &&
-               i >= 9 && (s.substr(i - 9, 9) == "password " || s.substr(i - 10 < i ? i - 10 : 0).starts_with("publickey "))) {
-      kind = PiiKind::user;
-      v = i + 4;
-    } else {
-      continue;
+      if (kind != PiiKind::custom) break;
+      const auto sp = key.find(' ');
+      if (sp == std::string::npos) break;
+      key.erase(0, sp + 1);
     }
-    while (v < n && (s[v] == ' ' || s[v] == '\t' || s[v] == '"' || s[v] == '\'')) ++v;
-    std::size_t e = v;
-    while (e < n && !space(s[e]) && s[e] != '"' && s[e] != '\'' && s[e] != ',' && s[e] != ';' && s[e] != ')' &&
-           s[e] != '&' && s[e] != '|') {
-      ++e;
-    }
-    if (e <= v) continue;
-    const std::string_view value = s.substr(v, e - v);
-    if (value == "invalid" || value == "unknown" || value == "NOT" || value == "-" || is_placeholder(value)) continue;
-    if (t.keep_values.count(lowered(value))) continue;
-    out.push_back(PiiFinding{v, e, kind, placeholder_tag(kind)});
-    i = e;
+    if (kind == PiiKind::custom) return i + 1;
+    if (c == ':' && i + 1 < n && s[i + 1] == '\\') return i + 1;  // "C:\..." is not "C: value"
+  } else if ((c == 'u' || c == 'U') && i + 5 < n && lower(s[i + 1]) == 's' && iequal(s.substr(i, 5), "user ") &&
+             (i == 0 || !word(s[i - 1]))) {
+    // "for invalid user X from", "session opened for user X"
+    kind = PiiKind::user;
+    v = i + 5;
+  } else if ((c == 'f') && i + 4 < n && s[i + 1] == 'o' && s.substr(i, 4) == "for " && (i == 0 || s[i - 1] == ' ') &&
+             i >= 9 && (s.substr(i - 9, 9) == "password " || s.substr(i - 10 < i ? i - 10 : 0).starts_with("publickey "))) {
+    kind = PiiKind::user;
+    v = i + 4;
+  } else {
+    return i + 1;
   }
+  while (v < n && (s[v] == ' ' || s[v] == '\t' || s[v] == '"' || s[v] == '\'')) ++v;
+  std::size_t e = v;
+  while (e < n && !space(s[e]) && s[e] != '"' && s[e] != '\'' && s[e] != ',' && s[e] != ';' && s[e] != ')' &&
+         s[e] != '&' && s[e] != '|') {
+    ++e;
+  }
+  if (e <= v) return i + 1;
+  const std::string_view value = s.substr(v, e - v);
+  if (value == "invalid" || value == "unknown" || value == "NOT" || value == "-" || is_placeholder(value)) return i + 1;
+  if (t.keep_values.count(lowered(value))) return i + 1;
+  out.push_back(PiiFinding{v, e, kind, placeholder_tag(kind)});
+  return e + 1;
+}
+
+}  // namespace
+
+void Redactor::find_named_values(std::string_view s, std::vector<PiiFinding>& out) const {
+  // Only '=', ':' and the first letters of "user " / "for " can start a named value: the text is
+  // searched for those bytes 64 at a time (this runs over every byte the redactor sees).
+  std::string key;
+  for_each_named_start(s, [&](std::size_t i) { return named_value_at(*tables_, s, i, key, out); });
 }
 
 void Redactor::add_known_names(std::string_view s, const Vault& vault, std::vector<PiiFinding>& findings) const {
@@ -153,17 +195,6 @@ void Redactor::add_known_names(std::string_view s, const Vault& vault, std::vect
   if (!vault.has_names()) return;
   thread_local std::string key;
   bool added = false;
-  // By table: this tokenizer runs over every byte the redactor sees. 2 marks the bytes after
-  // which a token is also tried in parts ('\\', '@').
-  static constexpr std::array<unsigned char, 256> kNameChar = [] {
-    std::array<unsigned char, 256> t{};
-    for (int c = 0; c < 256; ++c) {
-      const char ch = static_cast<char>(c);
-      t[c] = alnum(ch) || ch == '.' || ch == '_' || ch == '-' || ch == '$' ? 1 : (ch == '\\' || ch == '@') ? 3 : 0;
-    }
-    return t;
-  }();
-  auto name_char = [](char c) { return kNameChar[static_cast<unsigned char>(c)] != 0; };
   auto try_span = [&](std::size_t b, std::size_t e) {
     while (e > b && (s[e - 1] == '.' || s[e - 1] == '-')) --e;
     if (e - b < 3) return false;
@@ -181,43 +212,32 @@ void Redactor::add_known_names(std::string_view s, const Vault& vault, std::vect
     added = true;
     return true;
   };
-  std::size_t i = 0;
-  while (i < s.size()) {
-    if (!name_char(s[i])) {
-      ++i;
-      continue;
-    }
-    std::size_t e = i;
-    unsigned char seen = 0;
-    while (e < s.size() && kNameChar[static_cast<unsigned char>(s[e])]) seen |= kNameChar[static_cast<unsigned char>(s[e++])];
-    if (!(seen & 2)) {
-      // A token without parts: the vault's cheap filters, inline, reject most of them.
-      std::size_t t = e;
-      while (t > i && (s[t - 1] == '.' || s[t - 1] == '-')) --t;
-      if (t - i < 3 || !vault.may_hold_name(s.substr(i, t - i))) {
-        i = e;
-        continue;
-      }
-    }
-    // The whole token, else each part between backslashes (the account after "DOMAIN\", the
-    // profile folder in "C:\Users\alice\AppData"), else the account before "@".
-    if (!try_span(i, e)) {
-      const std::string_view tok = s.substr(i, e - i);
-      const auto at = tok.find('@');
-      if (tok.find('\\') != std::string_view::npos) {
-        std::size_t part = i;
-        for (std::size_t k = i; k <= e; ++k) {
-          if (k == e || s[k] == '\\') {
-            if (k > part) try_span(part, k);
-            part = k + 1;
-          }
+  // The whole token, else each part between backslashes (the account after "DOMAIN\", the
+  // profile folder in "C:\Users\alice\AppData"), else the account before "@".
+  auto try_token = [&](std::size_t i, std::size_t e, bool has_parts) {
+    if (try_span(i, e) || !has_parts) return;
+    const std::string_view tok = s.substr(i, e - i);
+    if (tok.find('\\') != std::string_view::npos) {
+      std::size_t part = i;
+      for (std::size_t k = i; k <= e; ++k) {
+        if (k == e || s[k] == '\\') {
+          if (k > part) try_span(part, k);
+          part = k + 1;
         }
-      } else if (at != std::string_view::npos) {
-        try_span(i, i + at);
       }
+    } else if (const auto at = tok.find('@'); at != std::string_view::npos) {
+      try_span(i, i + at);
     }
-    i = e;
-  }
+  };
+  // The first test of try_span(), inline: the vault's cheap filters turn most tokens away, and a
+  // token without parts has nothing else to try.
+  auto may_be_name = [&](std::size_t b, std::size_t e) {
+    while (e > b && (s[e - 1] == '.' || s[e - 1] == '-')) --e;
+    return e - b >= 3 && vault.may_hold_name(s.substr(b, e - b));
+  };
+  for_each_name_token(s, [&](std::size_t b, std::size_t e, bool has_parts) {
+    if (has_parts || may_be_name(b, e)) try_token(b, e, has_parts);
+  });
   if (added) {
     std::sort(findings.begin(), findings.end(), [](const PiiFinding& a, const PiiFinding& b) { return a.begin < b.begin; });
   }
