@@ -46,11 +46,20 @@ struct RedactorTables {
   std::unordered_map<std::string, unsigned char> field_kinds;
   bool has_allow_fields = false;
   std::unordered_set<std::string> keep_values;   // lower case
-  // The user and host fields: the names a "key=" label in text is looked up as.
-  NameFilter named_field;
+  // Every key of field_kinds, the allow fields alone, and the user and host fields (the names a
+  // "key=" label in text is looked up as).
+  NameFilter any_field, allow_field, named_field;
   unsigned char kinds_of(const std::string& lowered_name) const {
     const auto it = field_kinds.find(lowered_name);
     return it == field_kinds.end() ? 0 : it->second;
+  }
+  // kinds_of() the key in any case; keys no filter lets through need no copy and no lookup.
+  unsigned char kinds_of_key(std::string_view key, const NameFilter& filter) const {
+    if (!filter.may_hold(key)) return 0;
+    thread_local std::string lk;
+    lk.assign(key);
+    for (char& c : lk) c = lower(c);
+    return kinds_of(lk);
   }
   bool may_name(std::size_t length) const { return named_field.may_hold_length(length); }
   bool may_name(std::string_view label) const { return named_field.may_hold(label); }
@@ -81,6 +90,8 @@ Result<Redactor> Redactor::create(const RedactionConfig& config) {
   auto mark = [&tables](std::string_view name, unsigned char kind) {
     const std::string key = lowered(name);
     tables->field_kinds[key] |= kind;
+    tables->any_field.add(key);
+    if (kind & RedactorTables::kAllowField) tables->allow_field.add(key);
     if (kind & (RedactorTables::kUserField | RedactorTables::kHostField)) tables->named_field.add(key);
   };
   for (const auto& f : config.user_fields) mark(f, RedactorTables::kUserField);
@@ -306,10 +317,7 @@ std::string Redactor::redact_text(std::string_view text, Vault& vault) const {
 
 void Redactor::redact_field_value(std::string_view key, std::string& value, Vault& vault) const {
   const RedactorTables& t = *tables_;
-  thread_local std::string lk;
-  lk.assign(key);
-  for (char& c : lk) c = lower(c);
-  const unsigned char kinds = t.kinds_of(lk);
+  const unsigned char kinds = t.kinds_of_key(key, t.any_field);
   if (kinds & RedactorTables::kAllowField) return;
   if (value.empty() || is_placeholder(value)) return;
   if (kinds & RedactorTables::kDenyField) {
@@ -325,10 +333,7 @@ void Redactor::redact_field_value(std::string_view key, std::string& value, Vaul
 
 void Redactor::redact_text_value(const std::string_view* key, std::string& value, Vault& vault) const {
   if (key && tables_->has_allow_fields) {
-    thread_local std::string lk;
-    lk.assign(*key);
-    for (char& c : lk) c = lower(c);
-    if (tables_->kinds_of(lk) & RedactorTables::kAllowField) return;
+    if (tables_->kinds_of_key(*key, tables_->allow_field) & RedactorTables::kAllowField) return;
   }
   if (value.empty() || is_placeholder(value)) return;
   thread_local std::string out;

@@ -141,6 +141,17 @@ TEST(Redactor, KnownUserNamesInsidePathsAreRedacted) {
   EXPECT_EQ(r.redact_text("NORTHWIND\\jsmith logged on", v), "NORTHWIND\\<USER_1> logged on");
 }
 
+// Field names and "key:" labels match in any case, and only whole (the redactor screens keys by
+// length and end letters before it looks them up). Output keys are sorted, as nlohmann writes them.
+TEST(Redactor, FieldNamesMatchInAnyCaseAndOnlyWhole) {
+  const Redactor r = make();
+  Vault v;
+  EXPECT_EQ(r.redact_line(R"({"TARGETUSERNAME":"bob","TargetUserNameX":"carol","eventid":"bob","PassWD":"x","Msg":"bob"})", v),
+            R"({"Msg":"<USER_1>","PassWD":"<PASSWORD_1>","TARGETUSERNAME":"<USER_1>","TargetUserNameX":"carol","eventid":"bob"})");
+  EXPECT_EQ(r.redact_text("ACCOUNT NAME: dave Account Namex: erin xuser=frank USER=gina", v),
+            "ACCOUNT NAME: <USER_2> Account Namex: erin xuser=frank USER=<USER_3>");
+}
+
 // redact_line writes JSON lines through its own light tree; the result must be the nlohmann
 // round trip's, byte for byte, vault numbering included (and nlohmann's for what it declines).
 TEST(Redactor, JsonLinesMatchTheNlohmannRoundTrip) {
