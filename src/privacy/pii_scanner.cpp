@@ -92,6 +92,20 @@ std::size_t mac_at(std::string_view s, std::size_t i) {
   return e;
 }
 
+// What ip_at() and mac_at() first require, inline in the scan: most words fail it, and skip the
+// call. An address has a '.' or ':' within its first five bytes, after hex digits only.
+bool may_start_ip(std::string_view s, std::size_t i) {
+  for (std::size_t k = i; k < i + 5 && k < s.size(); ++k) {
+    if (s[k] == '.' || s[k] == ':') return true;
+    if (!hex(s[k])) return false;
+  }
+  return false;
+}
+// A MAC has its first separator at i + 4 ('.', 14 bytes) or i + 2 (':' or '-', 17 bytes).
+bool may_start_mac(std::string_view s, std::size_t i) {
+  return (i + 14 <= s.size() && s[i + 4] == '.') || (i + 17 <= s.size() && (s[i + 2] == ':' || s[i + 2] == '-'));
+}
+
 std::size_t ip_at(std::string_view s, std::size_t i) {
   // Right after a colon only a dotted quad may start ("ip:10.0.0.1"); an IPv6 tail there is part
   // of a longer token.
@@ -347,7 +361,7 @@ class Scan {
 
   // special_at() for most words, cheaply: a word starting with a letter that opens no token
   // prefix can only be a secret key followed by '=' or ':', or "user" / "ConvertTo-SecureString".
-  std::size_t secret_at(std::size_t i) {
+  [[gnu::always_inline]] std::size_t secret_at(std::size_t i) {  // once per word: inline, whatever GCC estimates
     const char c = s_[i];
     if (!cfg_.secrets) return kNone;
     if (!alpha(c)) return c == '-' || c == '/' ? special_at(i) : kNone;
@@ -712,7 +726,8 @@ class Scan {
 
   std::size_t numeric_at(std::size_t i) {
     const char c = s_[i];
-    if (cfg_.crypto_wallets && (c == '1' || c == '3' || c == 'b' || c == 'B')) {
+    // A wallet is a run of 26 or more letters and digits: its 26th byte is looked at first.
+    if (cfg_.crypto_wallets && (c == '1' || c == '3' || c == 'b' || c == 'B') && i + 26 <= s_.size() && alnum(s_[i + 25])) {
       std::size_t e = i;
       while (e < s_.size() && alnum(s_[e]) && e - i <= 74) ++e;
       if (e - i >= 26 && (e == s_.size() || !word(s_[e])) && bitcoin_address_valid(s_.substr(i, e - i))) {
@@ -721,13 +736,13 @@ class Scan {
       }
     }
     // MAC before IPv6: six hex pairs are never an address.
-    if (cfg_.mac_addresses && hex(c) && !(i > 0 && s_[i - 1] == ':')) {
+    if (cfg_.mac_addresses && hex(c) && may_start_mac(s_, i) && !(i > 0 && s_[i - 1] == ':')) {
       if (std::size_t e = mac_at(s_, i)) {
         emit(i, e, PiiKind::mac_address);
         return e;
       }
     }
-    if (cfg_.ip_mode != IpMode::keep && (hex(c) || c == ':')) {
+    if (cfg_.ip_mode != IpMode::keep && (hex(c) || c == ':') && may_start_ip(s_, i)) {
       if (std::size_t e = ip_at(s_, i)) {
         emit(i, e, PiiKind::ip_address);
         return e;
