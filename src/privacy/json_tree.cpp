@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "scan_util.hpp"
+#include "text_masks.hpp"
 
 namespace triagent::privacy {
 namespace {
@@ -40,10 +41,23 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
   return 0;
 }
 
+// Sixteen bytes at p (all readable): bit k set where p[k] is a control byte, '"', '\\' or a
+// non-ASCII byte (as signed bytes, those are all below 0x20 but the two).
+std::uint32_t json_specials16(const char* p) {
+  detail::Block16 v;
+  std::memcpy(&v, p, sizeof v);
+  return detail::high_bits16((v < 0x20) | (v == '"') | (v == '\\'));
+}
+std::uint32_t non_ascii16(const char* p) {
+  detail::Block16 v;
+  std::memcpy(&v, p, sizeof v);
+  return detail::high_bits16(v);
+}
+
 bool valid_utf8(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
-    if (s.size() - i >= 8 && (load8(s.data() + i) & 0x8080808080808080ull) == 0) {  // eight ASCII bytes
-      i += 8;
+    if (s.size() - i >= 16 && non_ascii16(s.data() + i) == 0) {  // sixteen ASCII bytes
+      i += 16;
       continue;
     }
     if (static_cast<unsigned char>(s[i]) < 0x80) {
@@ -78,9 +92,13 @@ void write_string(std::string_view s, std::string& out) {
   out.push_back('"');
   std::size_t run = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s.size() - i >= 8 && !block_has_json_special(load8(s.data() + i))) {
-      i += 7;  // none of these eight needs escaping
-      continue;
+    if (s.size() - i >= 16) {
+      const std::uint32_t specials = json_specials16(s.data() + i);
+      if (specials == 0) {
+        i += 15;  // none of these sixteen needs escaping
+        continue;
+      }
+      i += static_cast<std::size_t>(std::countr_zero(specials));  // the bytes before need none
     }
     const auto c = static_cast<unsigned char>(s[i]);
     if (!kEscaped[c]) continue;
@@ -164,7 +182,18 @@ bool JsonTree::container(int depth, bool object, std::uint32_t& index) {
         skip_space();
         if (pos_ >= s_.size() || s_[pos_] != '"') return false;
         const std::size_t b = ++pos_;
-        // Keys are taken as written: one needing an escape or a check goes to nlohmann.
+        // Keys are taken as written: one needing an escape or a check goes to nlohmann. Sixteen
+        // bytes per step (as signed bytes, non-ASCII ones are below 0x20), then byte by byte.
+        while (s_.size() - pos_ >= 16) {
+          detail::Block16 v;
+          std::memcpy(&v, s_.data() + pos_, sizeof v);
+          const std::uint32_t stop = ~detail::high_bits16((v >= 0x20) & (v != '"') & (v != '\\')) & 0xFFFFu;
+          if (stop != 0) {
+            pos_ += static_cast<std::size_t>(std::countr_zero(stop));
+            break;
+          }
+          pos_ += 16;
+        }
         while (pos_ < s_.size() && s_[pos_] != '"' && s_[pos_] != '\\' && static_cast<unsigned char>(s_[pos_]) >= 0x20 &&
                static_cast<unsigned char>(s_[pos_]) < 0x80) {
           ++pos_;
@@ -212,9 +241,13 @@ bool JsonTree::string(std::string& out) {
   ++pos_;
   std::size_t run = pos_;
   while (pos_ < s_.size()) {
-    if (s_.size() - pos_ >= 8 && !block_has_json_special(load8(s_.data() + pos_))) {
-      pos_ += 8;  // eight plain ASCII bytes
-      continue;
+    if (s_.size() - pos_ >= 16) {
+      const std::uint32_t specials = json_specials16(s_.data() + pos_);
+      if (specials == 0) {
+        pos_ += 16;  // sixteen plain ASCII bytes
+        continue;
+      }
+      pos_ += static_cast<std::size_t>(std::countr_zero(specials));  // to the first byte that is not
     }
     const auto c = static_cast<unsigned char>(s_[pos_]);
     if (c == '"') {
