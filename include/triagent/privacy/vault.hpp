@@ -85,7 +85,13 @@ class Vault {
   // which rejects most tokens with three loads once many lengths are recorded.
   std::array<std::uint64_t, 64> name_ends_{};
   static std::size_t name_ends_bit(std::string_view name) {
-    auto low = [](char c) { return static_cast<std::size_t>(static_cast<unsigned char>((c >= 'A' && c <= 'Z') ? c + 32 : c)); };
+    // ASCII lower case by table: this runs for most name-like tokens of every text.
+    static constexpr std::array<unsigned char, 256> kLow = [] {
+      std::array<unsigned char, 256> t{};
+      for (int c = 0; c < 256; ++c) t[c] = static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+      return t;
+    }();
+    auto low = [](char c) { return static_cast<std::size_t>(kLow[static_cast<unsigned char>(c)]); };
     return ((low(name.front()) << 5) ^ low(name.back()) ^ (name.size() << 8)) & 4095;
   }
   bool bloom_holds(std::string_view name) const;
