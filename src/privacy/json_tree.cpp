@@ -224,7 +224,14 @@ bool JsonTree::container(int depth, bool object, std::uint32_t& index) {
   const auto begin = pending_.begin() + static_cast<std::ptrdiff_t>(mark);
   if (object) {
     // nlohmann keeps members in a std::map: sorted by key, bytewise.
-    std::sort(begin, pending_.end(), [this](std::uint32_t a, std::uint32_t b) { return nodes_[a].key < nodes_[b].key; });
+    // Most pairs differ in their first byte: compared inline, unsigned as memcmp compares.
+    std::sort(begin, pending_.end(), [this](std::uint32_t a, std::uint32_t b) {
+      const std::string_view ka = nodes_[a].key, kb = nodes_[b].key;
+      if (!ka.empty() && !kb.empty() && ka[0] != kb[0]) {
+        return static_cast<unsigned char>(ka[0]) < static_cast<unsigned char>(kb[0]);
+      }
+      return ka < kb;
+    });
     for (auto it = begin; it + 1 < pending_.end(); ++it) {
       if (nodes_[*it].key == nodes_[*(it + 1)].key) return false;  // the map keeps one of them
     }
