@@ -257,6 +257,19 @@ constexpr std::array<bool, 256> kCanStart = [] {
   return t;
 }();
 
+// Bytes after which no word starts (the word skip and e-mail rules below), and bytes numeric_at()
+// can start at: one table load each instead of the chains of compares.
+constexpr std::array<bool, 256> kInsideWordAfter = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) t[c] = word(static_cast<char>(c)) || c == '.' || c == '@';
+  return t;
+}();
+constexpr std::array<bool, 256> kNumericStart = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) t[c] = alnum(static_cast<char>(c)) || c == '+' || c == '(' || c == ':';
+  return t;
+}();
+
 class Scan {
  public:
   Scan(const PiiScanner::Impl& impl, std::string_view s, std::vector<PiiFinding>& out)
@@ -276,7 +289,6 @@ class Scan {
         }
         continue;
       }
-      const char prev = i > 0 ? s_[i - 1] : ' ';
       // E-mail is found at its '@', after the local part has been passed over.
       if (c == '@') {
         std::size_t b, e;
@@ -289,7 +301,7 @@ class Scan {
         ++i;
         continue;
       }
-      const bool boundary = !word(prev) && prev != '.' && prev != '@';
+      const bool boundary = i == 0 || !kInsideWordAfter[static_cast<unsigned char>(s_[i - 1])];
       if (!boundary) {
         ++i;
         continue;
@@ -304,7 +316,7 @@ class Scan {
         i = e;
         continue;
       }
-      if (digit(c) || c == '+' || c == '(' || hex(c) || c == ':' || upper(c) || (c >= 'a' && c <= 'z')) {
+      if (kNumericStart[static_cast<unsigned char>(c)]) {
         if (std::size_t e = numeric_at(i)) {
           i = e;
           continue;
@@ -766,20 +778,20 @@ class Scan {
     }
     if (cfg_.ibans && alpha(c)) return iban_at(i);
     if (!(digit(c) || c == '+' || c == '(')) return kNone;
-    Groups all = digit_groups(s_, i);
-    if (all.count == 0) return kNone;
+    Groups g = digit_groups(s_, i);
+    if (g.count == 0) return kNone;
     // A run can hold several numbers ("4012 8888 8888 1881 4012-8888-8888-1881"): try the
-    // longest prefix of groups first, then shorter ones.
-    Groups g = all;  // only count, end and digits change between the tries
-    for (std::size_t take = all.count; take >= 1; --take) {
+    // longest prefix of groups first, then shorter ones. g is narrowed in place (no copy): only
+    // count, end and digits change between the tries.
+    const std::size_t groups = g.count, run_end = g.end;
+    for (std::size_t take = groups; take >= 1; --take) {
+      if (take < groups) g.digits -= g.len[take];
       g.count = take;
-      g.end = all.gend[take - 1];
-      g.digits = 0;
-      for (std::size_t k = 0; k < take; ++k) g.digits += g.len[k];
-      if (std::size_t e = number_at(i, g, take == all.count)) return e;
+      g.end = g.gend[take - 1];
+      if (std::size_t e = number_at(i, g, take == groups)) return e;
     }
     // Nothing in the run: skip all of it, so its tail is not read as a shorter number.
-    return std::max(all.end, skip_number(i));
+    return std::max(run_end, skip_number(i));
   }
 
   // `whole`: g is the full digit run. A phone must be a whole run; cards and SSNs may be prefixes.
