@@ -200,6 +200,15 @@ void Redactor::find_named_values(std::string_view s, std::vector<PiiFinding>& ou
   for_each_named_start(s, [&](std::size_t i) { return named_value_at(*tables_, s, i, key, out); });
 }
 
+namespace {
+// The bytes a name token drops from its end ("alice." at a sentence end, "host-"): '.' and '-'.
+constexpr std::array<bool, 256> kTrailingDot = [] {
+  std::array<bool, 256> t{};
+  t['.'] = t['-'] = true;
+  return t;
+}();
+}  // namespace
+
 void Redactor::add_known_names(std::string_view s, const Vault& vault, std::vector<PiiFinding>& findings) const {
   // User and host names learned from fields recur in messages ("Account Name: alice"): one pass
   // over the text's name-like tokens, each looked up in the vault's name index.
@@ -243,8 +252,8 @@ void Redactor::add_known_names(std::string_view s, const Vault& vault, std::vect
   // The first test of try_span(), inline: the vault's cheap filters turn most tokens away, and a
   // token without parts has nothing else to try.
   auto may_be_name = [&](std::size_t b, std::size_t e) {
-    while (e > b && (s[e - 1] == '.' || s[e - 1] == '-')) --e;
-    return e - b >= 3 && vault.may_hold_name(s.substr(b, e - b));
+    while (e > b && kTrailingDot[static_cast<unsigned char>(s[e - 1])]) --e;
+    return e - b >= 3 && vault.may_hold_name(std::string_view(s.data() + b, e - b));
   };
   for_each_name_token(s, [&](std::size_t b, std::size_t e, bool has_parts) {
     if (has_parts || may_be_name(b, e)) try_token(b, e, has_parts);
