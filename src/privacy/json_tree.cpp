@@ -340,8 +340,14 @@ bool JsonTree::number(std::string& out) {
     while (pos_ < s_.size() && is_digit(s_[pos_])) ++pos_;
     fraction = true;
   }
-  char token[64];
   const std::size_t len = pos_ - b;
+  // Most numbers are plain integers of at most 18 digits: they fit in a long long, and the
+  // grammar allows no leading zero, so their output form is their text ("-0" aside).
+  if (!fraction && len - negative <= 18 && !(negative && s_[b + 1] == '0')) {
+    out.assign(s_.data() + b, len);
+    return true;
+  }
+  char token[64];
   if (len >= sizeof token) return false;
   std::memcpy(token, s_.data() + b, len);
   token[len] = '\0';

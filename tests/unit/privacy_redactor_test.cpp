@@ -192,7 +192,8 @@ TEST(Redactor, JsonLinesMatchTheNlohmannRoundTrip) {
 }
 
 // The same on random lines whose keys and strings cross the light tree's sixteen-byte blocks with
-// escapes, control bytes, quotes, backslashes and UTF-8 (valid or cut) at every offset.
+// escapes, control bytes, quotes, backslashes and UTF-8 (valid or cut) at every offset, and whose
+// integers have up to 21 digits.
 TEST(Redactor, RandomJsonLinesMatchTheNlohmannRoundTrip) {
   const Redactor r = make();
   std::mt19937 rng(7);
@@ -214,8 +215,14 @@ TEST(Redactor, RandomJsonLinesMatchTheNlohmannRoundTrip) {
     const int fields = 1 + static_cast<int>(rng() % 4);
     for (int f = 0; f < fields; ++f) {
       if (f) line += ",";
-      line += "\"" + (rng() % 3 ? std::string("k") + std::to_string(f) + std::string(rng() % 24, 'k') : text(rng() % 8)) +
-              "\":\"" + text(rng() % 30) + "\"";
+      line += "\"" + (rng() % 3 ? std::string("k") + std::to_string(f) + std::string(rng() % 24, 'k') : text(rng() % 8)) + "\":";
+      if (rng() % 3 == 0) {  // an integer of 1 to 21 digits (past 2^64), maybe negative or zero-led
+        std::string number = rng() % 2 ? "-" : "";
+        for (std::size_t d = 0, n = 1 + rng() % 21; d < n; ++d) number += static_cast<char>('0' + rng() % 10);
+        line += number;
+      } else {
+        line += "\"" + text(rng() % 30) + "\"";
+      }
     }
     line += "}";
     const std::string got = r.redact_line(line, fast);
