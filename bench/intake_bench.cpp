@@ -9,6 +9,8 @@
 // Prints requests/s, p50 and p99 latency for both servers, the ratio daemon/baseline, and the
 // daemon's resident memory after all requests were accepted. Targets (issue 2): ratio >= 0.5,
 // p99 <= 10 ms on 2 cores, RSS <= 64 MB after 100k accepted webhooks.
+#include <signal.h>
+
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
@@ -205,6 +207,9 @@ int main(int argc, char** argv) {
     run_load(daemon.port(), connections, 2000, "warmup");
     daemon_result = run_load(daemon.port(), connections, requests, "run");
     rss_kib = resident_kib(daemon.pid());
+    // A graceful stop, so a profiler the daemon runs under (TRIAGENT_DAEMON_WRAPPER) writes its data.
+    daemon.send_signal(SIGTERM);
+    daemon.wait_exit(std::chrono::seconds(120));
   }
 
   LoadResult baseline_result;

@@ -114,6 +114,5 @@ bool SqliteDb::in_transaction() const { return sqlite3_get_autocommit(db_) == 0;
 
 std::int64_t SqliteDb::changes() const { return sqlite3_changes64(db_); }
 
-std::int64_t SqliteDb::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 
 }  // namespace triagent::sqlite

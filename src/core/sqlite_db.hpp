@@ -85,7 +85,6 @@ class SqliteDb {
   bool in_transaction() const;
   std::int64_t changes() const;
   // The rowid of the last row an INSERT on this connection added.
-  std::int64_t last_insert_rowid() const;
 
  private:
   SqliteDb(sqlite3* db, std::string label) : db_(db), label_(std::move(label)) {}

@@ -94,6 +94,7 @@ class JobStore {
   Result<void> run_cached(std::string_view sql);
   Result<void> recover_leases();
   Result<void> count_depth();
+  Result<void> load_next_id();
   Result<std::int64_t> find_id_by_dedupe_key(const std::string& key);
   Result<std::int64_t> dead_letter_expired_last_attempts(std::int64_t now);
   // Runs an UPDATE fenced by ?1 id, ?2 lease owner, ?3 attempts; `bind_rest` binds ?4 onwards.
@@ -109,6 +110,10 @@ class JobStore {
   bool synced_ = true;  // the connection's current synchronous setting (FULL at open)
   std::int64_t batch_depth_ = 0;      // committed depth plus the changes of this batch so far
   std::int64_t operation_depth_ = 0;  // batch_depth_ when the current operation began
+  // The id the next inserted job gets: above every id ever given, including purged ones (their
+  // highest is kept in queue_meta). An id taken by a batch that then rolled back is skipped, not
+  // given again: harmless, as no caller ever saw it.
+  std::int64_t next_id_ = 1;
 };
 
 }  // namespace triagent::queue_detail

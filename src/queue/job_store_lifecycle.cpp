@@ -45,6 +45,7 @@ Result<std::unique_ptr<JobStore>> JobStore::open(const SqliteQueueOptions& optio
   if (auto r = migrate_schema(*store->db_); !r) return r.error();
   if (auto r = store->recover_leases(); !r) return r.error();
   if (auto r = store->count_depth(); !r) return r.error();
+  if (auto r = store->load_next_id(); !r) return r.error();
   return store;
 }
 
@@ -110,6 +111,17 @@ Result<void> JobStore::count_depth() {
   return {};
 }
 
+Result<void> JobStore::load_next_id() {
+  auto st = db_->statement(
+      "SELECT max(coalesce((SELECT value FROM queue_meta WHERE key = ?1), 0), coalesce((SELECT max(id) FROM jobs), 0))");
+  if (!st) return st.error();
+  StatementUse use(**st);
+  (*st)->bind(1, std::string_view(kJobIdHighWaterKey));
+  if ((*st)->step() != StepResult::row) return db_->last_error("highest job id");
+  next_id_ = (*st)->column_int(0) + 1;
+  return {};
+}
+
 Result<void> JobStore::run_cached(std::string_view sql) {
   auto st = db_->statement(sql);
   if (!st) return st.error();
@@ -156,11 +168,24 @@ Result<HousekeepingReport> JobStore::housekeep(const std::function<bool()>& keep
       "DELETE FROM jobs WHERE id IN "
       "(SELECT id FROM jobs WHERE state = 'done' AND updated_at < ?1 LIMIT ?2)");
   if (!st) return st.error();
+  // The purge may delete the newest job: the highest id given is written first, in the same
+  // transaction, so that a restart still starts above it.
+  auto high_water = db_->statement("UPDATE queue_meta SET value = ?2 WHERE key = ?1 AND value < ?2");
+  if (!high_water) return high_water.error();
   // Short transactions, and `keep_going` asked between them, so that a large purge never holds
   // back the operations queued behind it for long.
   for (;;) {
     if (auto r = db_->exec("BEGIN IMMEDIATE"); !r) return r.error();
     std::int64_t deleted = 0;
+    {
+      StatementUse use(**high_water);
+      (*high_water)->bind(1, std::string_view(kJobIdHighWaterKey));
+      (*high_water)->bind(2, next_id_ - 1);
+      if (auto r = (*high_water)->run(); !r) {
+        (void)db_->exec("ROLLBACK");
+        return r.error();
+      }
+    }
     {
       StatementUse use(**st);
       (*st)->bind(1, cutoff);

@@ -12,7 +12,10 @@ namespace triagent::queue_detail {
 
 using sqlite::SqliteDb;
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
+
+// queue_meta's key for the highest job id ever given (version 2 on).
+inline constexpr const char* kJobIdHighWaterKey = "job_id_high_water";
 
 // Refuses a database written by a newer Triagent (its version is above kSchemaVersion).
 Result<void> migrate_schema(SqliteDb& db);

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -77,11 +78,18 @@ DaemonProcess::DaemonProcess(const TestConfig& config, const std::string& data_d
   posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   std::string binary = triagent_binary();
-  std::vector<std::string> args{binary, "serve", "--config", config_path_};
+  std::vector<std::string> args;
+  // TRIAGENT_DAEMON_WRAPPER="valgrind --tool=callgrind" runs the daemon under a profiler (benches);
+  // words split on spaces.
+  if (const char* wrapper = std::getenv("TRIAGENT_DAEMON_WRAPPER"); wrapper != nullptr) {
+    std::istringstream words(wrapper);
+    for (std::string w; words >> w;) args.push_back(w);
+  }
+  args.insert(args.end(), {binary, "serve", "--config", config_path_});
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
-  int rc = posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), environ);
+  int rc = posix_spawnp(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   close(out_pipe[1]);
   if (rc != 0) {

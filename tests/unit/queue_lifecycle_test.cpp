@@ -253,6 +253,19 @@ TEST_F(QueueLifecycle, HousekeepingPurgesOldDoneJobsOnly) {
   EXPECT_EQ(housekeep()->purged_done, 1);
 }
 
+TEST_F(QueueLifecycle, AnIdPurgedWithTheNewestJobIsNotGivenAgainAfterARestart) {
+  options.done_retention_hours = 0;
+  reopen();
+  enqueue_id("first");
+  auto newest = enqueue_id("newest");
+  ASSERT_TRUE(*ack(lease_one()));
+  ASSERT_TRUE(*ack(lease_one()));
+  clock.advance(seconds(1));
+  EXPECT_EQ(housekeep()->purged_done, 2);  // the table is empty now
+  reopen();
+  EXPECT_GT(enqueue_id("after restart"), newest);
+}
+
 TEST_F(QueueLifecycle, HousekeepingPurgesInChunks) {
   options.done_retention_hours = 0;
   options.max_depth = 5000;

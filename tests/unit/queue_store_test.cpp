@@ -132,5 +132,106 @@ TEST(JobStoreOpen, LeaseQueryNeedsNoSortAndNoTableRead) {
   EXPECT_EQ(details.find("TEMP B-TREE"), std::string::npos) << details;
 }
 
+// The opcodes of a statement's program, one per line.
+std::string program_of(queue_detail::SqliteDb& db, const std::string& sql) {
+  auto st = db.statement("EXPLAIN " + sql);
+  EXPECT_TRUE(st) << st.error().message;
+  if (!st) return {};
+  queue_detail::StatementUse use(**st);
+  std::string opcodes;
+  while ((*st)->step() == queue_detail::StepResult::row) opcodes += (*st)->column_text(1) + " " + (*st)->column_text(5) + "\n";
+  return opcodes;
+}
+
+TEST(JobStoreOpen, InsertAndStateChangesBuildNoEphemeralTableAndTouchNoSequence) {
+  TempDir dir;
+  ManualClock clock;
+  SqliteQueueOptions options;
+  options.path = (dir.path() / "q.db").string();
+  ASSERT_TRUE(JobStore::open(options, clock, 1));
+  auto db = queue_detail::SqliteDb::open(options.path, "queue");
+  ASSERT_TRUE(db);
+  // What JobStore runs per job: the insert, and an update of state (lease, ack, fail).
+  for (const std::string sql :
+       {"INSERT INTO jobs (id, kind, dedupe_key, payload, state, visible_at, max_attempts, traceparent, created_at, "
+        "updated_at) VALUES (?7, ?1, ?2, ?3, 'queued', ?4, ?5, ?6, ?4, ?4) ON CONFLICT (dedupe_key) DO NOTHING",
+        "UPDATE jobs SET state = 'done', updated_at = ?2 WHERE id = ?1"}) {
+    std::string program = program_of(**db, sql);
+    EXPECT_EQ(program.find("OpenEphemeral"), std::string::npos) << sql << "\n" << program;
+    EXPECT_EQ(program.find("sqlite_sequence"), std::string::npos) << sql << "\n" << program;
+  }
+  // The CHECK on state still holds.
+  EXPECT_FALSE((*db)->exec(
+      "INSERT INTO jobs (id, kind, dedupe_key, payload, state, visible_at, max_attempts, created_at, updated_at) "
+      "VALUES (1, 'k', 'd', '{}', 'lost', 0, 1, 0, 0)"));
+}
+
+// A database written by the first release (schema version 1, AUTOINCREMENT ids).
+void write_version_1_database(const std::string& path) {
+  auto db = queue_detail::SqliteDb::open(path, "queue");
+  ASSERT_TRUE(db);
+  ASSERT_TRUE((*db)->exec(R"sql(
+BEGIN;
+CREATE TABLE jobs (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind         TEXT    NOT NULL,
+  dedupe_key   TEXT    NOT NULL UNIQUE,
+  payload      TEXT    NOT NULL,
+  result       TEXT    NOT NULL DEFAULT '',
+  state        TEXT    NOT NULL CHECK (state IN ('queued', 'leased', 'done', 'dead')),
+  visible_at   INTEGER NOT NULL,
+  lease_owner  TEXT    NOT NULL DEFAULT '',
+  attempts     INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  max_attempts INTEGER NOT NULL CHECK (max_attempts > 0),
+  last_error   TEXT    NOT NULL DEFAULT '',
+  traceparent  TEXT    NOT NULL DEFAULT '',
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL
+) STRICT;
+CREATE INDEX jobs_live ON jobs (id, visible_at, state) WHERE state IN ('queued', 'leased');
+CREATE INDEX jobs_state_updated ON jobs (state, updated_at);
+INSERT INTO jobs (id, kind, dedupe_key, payload, state, visible_at, max_attempts, created_at, updated_at, last_error)
+  VALUES (3, 'enrich', 'a', '{"n":3}', 'queued', 0, 5, 10, 10, ''),
+         (5, 'enrich', 'b', '{"n":5}', 'dead', 0, 5, 10, 20, 'boom');
+-- Jobs 6 and 7 were given, finished and purged: the sequence is above every row.
+UPDATE sqlite_sequence SET seq = 7 WHERE name = 'jobs';
+PRAGMA user_version = 1;
+COMMIT;
+)sql"));
+}
+
+TEST(JobStoreOpen, UpgradesAVersion1DatabaseKeepingItsJobsAndNeverReusingAPurgedId) {
+  TempDir dir;
+  ManualClock clock;
+  SqliteQueueOptions options;
+  options.path = (dir.path() / "q.db").string();
+  write_version_1_database(options.path);
+  {
+    auto s = JobStore::open(options, clock, 1);
+    ASSERT_TRUE(s) << s.error().message;
+    auto& store = **s;
+    auto a = store.get(3);
+    ASSERT_TRUE(a && *a);
+    EXPECT_EQ((*a)->state, JobState::queued);
+    EXPECT_EQ((*a)->payload, R"({"n":3})");
+    auto b = store.get(5);
+    ASSERT_TRUE(b && *b);
+    EXPECT_EQ((*b)->state, JobState::dead);
+    EXPECT_EQ((*b)->last_error, "boom");
+    ASSERT_TRUE(store.begin_batch());
+    auto again = store.enqueue(job_with_key("a"));
+    ASSERT_TRUE(again);
+    EXPECT_TRUE(again->duplicate);
+    EXPECT_EQ(again->job_id, 3);
+    auto fresh = store.enqueue(job_with_key("c"));
+    ASSERT_TRUE(fresh);
+    EXPECT_EQ(fresh->job_id, 8);  // above the purged 6 and 7
+    ASSERT_TRUE(store.commit_batch());
+  }
+  auto db = queue_detail::SqliteDb::open(options.path, "queue");
+  ASSERT_TRUE(db);
+  EXPECT_EQ(*(*db)->query_text("PRAGMA user_version"), "2");
+}
+
 }  // namespace
 }  // namespace triagent::queue_test
