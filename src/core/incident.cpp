@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "triagent/core/clock.hpp"
+#include "triagent/core/json_string_writer.hpp"
 
 namespace triagent {
 
@@ -67,6 +68,67 @@ void to_json(nlohmann::json& j, const Incident& i) {
                      {"entities", i.entities},
                      {"raw", i.raw}};
   if (i.time_ms > 0) j["time"] = format_rfc3339_ms(i.time_ms);
+}
+
+namespace {
+
+// An Entities object as nlohmann writes it: non-empty lists only, keys in sorted order.
+void append_entities(std::string& out, const Entities& e) {
+  const std::pair<const char*, const std::vector<std::string>*> sorted[] = {
+      {"agent_ids", &e.agent_ids}, {"alert_ids", &e.alert_ids}, {"domains", &e.domains},
+      {"files", &e.files},         {"hashes", &e.hashes},       {"hosts", &e.hosts},
+      {"ips", &e.ips},             {"processes", &e.processes}, {"storylines", &e.storylines},
+      {"threat_ids", &e.threat_ids}, {"users", &e.users}};
+  out += '{';
+  bool first = true;
+  for (const auto& [name, list] : sorted) {
+    if (list->empty()) continue;
+    if (!first) out += ',';
+    first = false;
+    out += '"';
+    out += name;
+    out += "\":[";
+    for (std::size_t k = 0; k < list->size(); ++k) {
+      if (k > 0) out += ',';
+      append_json_string(out, (*list)[k]);
+    }
+    out += ']';
+  }
+  out += '}';
+}
+
+}  // namespace
+
+std::string incident_payload_json(const Incident& i, std::string_view raw_json) {
+  if (raw_json.substr(0, 3) == "\xEF\xBB\xBF") raw_json.remove_prefix(3);
+  std::string out;
+  out.reserve(256 + raw_json.size() + i.title.size());
+  // Keys in the order nlohmann's std::map keeps them.
+  out += "{\"entities\":";
+  append_entities(out, i.entities);
+  out += ",\"external_id\":";
+  append_json_string(out, i.external_id);
+  out += ",\"kind\":";
+  append_json_string(out, i.kind);
+  out += ",\"raw\":";
+  out += raw_json;
+  out += ",\"severity\":\"";
+  out += to_string(i.severity);
+  out += "\",\"source\":";
+  append_json_string(out, i.source);
+  out += ",\"tenant\":";
+  append_json_string(out, i.tenant);
+  if (i.time_ms > 0) {
+    out += ",\"time\":\"";
+    out += format_rfc3339_ms(i.time_ms);
+    out += '"';
+  }
+  out += ",\"time_ms\":";
+  out += std::to_string(i.time_ms);
+  out += ",\"title\":";
+  append_json_string(out, i.title);
+  out += '}';
+  return out;
 }
 
 void from_json(const nlohmann::json& j, Incident& i) {

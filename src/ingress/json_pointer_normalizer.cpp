@@ -19,7 +19,7 @@ std::unique_ptr<Normalizer> JsonPointerNormalizer::generic(FieldMapping mapping)
                                                  std::move(mapping));
 }
 
-Result<Incident> JsonPointerNormalizer::normalize(const nlohmann::json& body) const {
+Result<Incident> JsonPointerNormalizer::normalize(nlohmann::json body) const {
   if (auto shape = check_body_shape(body); !shape) return shape.error();
   auto id = external_id_at(find_pointer(body, mapping_.external_id), mapping_.external_id);
   if (!id) return id.error();
@@ -47,7 +47,7 @@ Result<Incident> JsonPointerNormalizer::normalize(const nlohmann::json& body) co
   collect(inc.entities.files, mapping_.files);
   collect(inc.entities.domains, mapping_.domains);
 
-  inc.raw = body;
+  inc.raw = std::move(body);
   return inc;
 }
 

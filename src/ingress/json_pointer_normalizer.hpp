@@ -29,7 +29,7 @@ class JsonPointerNormalizer final : public Normalizer {
   static std::unique_ptr<Normalizer> generic(FieldMapping mapping);
 
   const std::string& source() const override { return style_.source; }
-  Result<Incident> normalize(const nlohmann::json& body) const override;
+  Result<Incident> normalize(nlohmann::json body) const override;
 
  private:
   Style style_;

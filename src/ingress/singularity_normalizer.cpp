@@ -87,7 +87,7 @@ Result<void> read_sparse(const nlohmann::json& obj, Incident& out) {
 
 }  // namespace
 
-Result<Incident> SingularityNormalizer::normalize(const nlohmann::json& body) const {
+Result<Incident> SingularityNormalizer::normalize(nlohmann::json body) const {
   if (auto shape = check_body_shape(body); !shape) return shape.error();
   auto object = unwrap_envelope(body);
   if (!object) return object.error();
@@ -98,7 +98,7 @@ Result<Incident> SingularityNormalizer::normalize(const nlohmann::json& body) co
   auto read = shape == SingularityShape::unknown ? read_sparse(**object, inc)
                                                  : read_singularity_object(**object, shape, inc);
   if (!read) return read.error();
-  inc.raw = body;
+  inc.raw = std::move(body);
   return inc;
 }
 

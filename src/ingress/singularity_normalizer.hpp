@@ -21,7 +21,7 @@ namespace triagent::ingress {
 class SingularityNormalizer final : public Normalizer {
  public:
   const std::string& source() const override { return source_; }
-  Result<Incident> normalize(const nlohmann::json& body) const override;
+  Result<Incident> normalize(nlohmann::json body) const override;
 
  private:
   std::string source_ = "singularity";

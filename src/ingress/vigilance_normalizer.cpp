@@ -124,7 +124,7 @@ Result<std::string> find_case_id(const nlohmann::json& body) {
 
 }  // namespace
 
-Result<Incident> VigilanceNormalizer::normalize(const nlohmann::json& body) const {
+Result<Incident> VigilanceNormalizer::normalize(nlohmann::json body) const {
   if (auto shape = check_body_shape(body); !shape) return shape.error();
   CaseFields fields(body);
 
@@ -153,7 +153,7 @@ Result<Incident> VigilanceNormalizer::normalize(const nlohmann::json& body) cons
     add_ids(inc.entities.alert_ids, fields.get(key));
   }
   read_embedded_objects(fields, inc);
-  inc.raw = body;
+  inc.raw = std::move(body);
   return inc;
 }
 

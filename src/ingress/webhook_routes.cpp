@@ -34,15 +34,6 @@ ServerResponse accepted_response(std::int64_t job_id, bool duplicate) {
   return r;
 }
 
-// The job payload: the Incident as JSON. The raw body is moved in rather than copied a second
-// time (to_json copies every member).
-std::string incident_payload(Incident& incident) {
-  nlohmann::json raw = std::move(incident.raw);
-  nlohmann::json doc = incident;
-  doc["raw"] = std::move(raw);
-  return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 void handle_webhook(const std::shared_ptr<WebhookContext>& ctx, ServerRequest req, Responder respond) {
   const std::string source_name = req.params["source"];
   auto it = ctx->sources.find(source_name);
@@ -83,7 +74,7 @@ void handle_webhook(const std::shared_ptr<WebhookContext>& ctx, ServerRequest re
     respond(ServerResponse::error(400, body.error().message));
     return;
   }
-  auto incident = source.normalizer->normalize(*body);
+  auto incident = source.normalizer->normalize(std::move(*body));
   if (!incident) {
     stats.invalid++;
     bump(counters.invalid);
@@ -94,7 +85,7 @@ void handle_webhook(const std::shared_ptr<WebhookContext>& ctx, ServerRequest re
   NewJob job;
   job.kind = "enrich";
   job.dedupe_key = incident->dedupe_key();
-  job.payload = incident_payload(*incident);
+  job.payload = incident_payload_json(*incident, req.body);
   job.traceparent = trace.to_header();
   std::string external_id = std::move(incident->external_id);
   // Everything moved in: this callback runs once per webhook on the queue's writer thread.

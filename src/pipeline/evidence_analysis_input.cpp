@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "evidence_json_writer.hpp"
+#include "triagent/core/json_string_writer.hpp"
 #include "evidence_text.hpp"
 #include "triagent/analysis/text_util.hpp"
 
@@ -54,16 +54,16 @@ class InputBuilder {
   void sysmon_view();
 
   // The object as nlohmann would dump it (keys sorted, as its std::map keeps them), written
-  // directly: see evidence_json_writer.hpp for why.
+  // directly: see triagent/core/json_string_writer.hpp for why.
   std::string text() {
     put("summary", ev_.summary);
     std::sort(out_.begin(), out_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::string out = "{";
     for (const auto& [k, v] : out_) {
       if (out.size() > 1) out += ',';
-      evidence_json::append_json_string(out, k);
+      append_json_string(out, k);
       out += ':';
-      evidence_json::append_json_string(out, v);
+      append_json_string(out, v);
     }
     out += '}';
     return out;

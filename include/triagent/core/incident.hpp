@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "triagent/core/severity.hpp"
@@ -53,5 +54,13 @@ void to_json(nlohmann::json& j, const Entities& e);
 void from_json(const nlohmann::json& j, Entities& e);
 void to_json(nlohmann::json& j, const Incident& i);
 void from_json(const nlohmann::json& j, Incident& i);
+
+// The job payload for `i`: the text `nlohmann::json(i).dump()` gives (keys sorted, invalid UTF-8
+// replaced), except that "raw" is `raw_json`, the body as received, instead of `i.raw` written
+// again. `raw_json` must be one JSON value that nlohmann::json::parse accepted (a leading UTF-8
+// byte order mark, which parse skips, is dropped). Intake writes one per webhook: building the
+// json object, copying the body's tree into it and dumping it took more instructions than the
+// rest of the webhook's parsing and normalizing together.
+std::string incident_payload_json(const Incident& i, std::string_view raw_json);
 
 }  // namespace triagent

@@ -24,7 +24,8 @@ class Normalizer {
  public:
   virtual ~Normalizer() = default;
   virtual const std::string& source() const = 0;
-  virtual Result<Incident> normalize(const nlohmann::json& body) const = 0;
+  // By value: the body ends up in Incident::raw, moved rather than copied when the caller is done with it.
+  virtual Result<Incident> normalize(nlohmann::json body) const = 0;
 };
 
 // The source names that have a normalizer: "dataset", "singularity", "vigilance", "generic".

@@ -6,7 +6,7 @@
 #include <random>
 #include <string>
 
-#include "pipeline/evidence_json_writer.hpp"
+#include "triagent/core/json_string_writer.hpp"
 
 namespace triagent {
 namespace {
@@ -17,11 +17,11 @@ std::string expected(const std::string& s) {
 
 std::string written(const std::string& s) {
   std::string out;
-  evidence_json::append_json_string(out, s);
+  append_json_string(out, s);
   return out;
 }
 
-TEST(EvidenceJsonWriter, MatchesNlohmannOnNamedCases) {
+TEST(JsonStringWriter, MatchesNlohmannOnNamedCases) {
   const std::string cases[] = {
       "",
       "plain",
@@ -37,7 +37,7 @@ TEST(EvidenceJsonWriter, MatchesNlohmannOnNamedCases) {
   for (const auto& s : cases) EXPECT_EQ(written(s), expected(s)) << s;
 }
 
-TEST(EvidenceJsonWriter, MatchesNlohmannOnRandomBytes) {
+TEST(JsonStringWriter, MatchesNlohmannOnRandomBytes) {
   std::mt19937 rng(7);
   for (int n = 0; n < 20000; ++n) {
     std::string s(rng() % 12, '\0');

@@ -1,9 +1,9 @@
-#include "evidence_json_writer.hpp"
+#include "triagent/core/json_string_writer.hpp"
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
-namespace triagent::evidence_json {
+namespace triagent {
 namespace {
 
 // Strict UTF-8 (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF), the same
@@ -75,4 +75,4 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-}  // namespace triagent::evidence_json
+}  // namespace triagent
