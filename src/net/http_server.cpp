@@ -19,6 +19,7 @@
 #include <unordered_map>
 
 #include "net/await_callback.hpp"
+#include "net/response_bytes.hpp"
 #include "triagent/observability/log.hpp"
 
 namespace triagent {
@@ -267,15 +268,27 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
   template <class Stream>
   static net::awaitable<void> write_response(std::shared_ptr<Impl> self, Stream& stream, ServerResponse response,
                                              unsigned version, bool keep_alive) {
-    http::response<http::string_body> res{static_cast<http::status>(response.status), version};
-    res.set(http::field::server, "triagent");
-    res.set(http::field::content_type, response.content_type);
-    for (auto& [name, value] : response.headers) res.set(name, value);
-    res.keep_alive(keep_alive);
-    res.body() = std::move(response.body);
-    res.prepare_payload();
+    const std::string bytes = render_response(response, version, keep_alive);
     beast::get_lowest_layer(stream).expires_after(std::chrono::milliseconds(self->cfg_.read_timeout_ms));
-    co_await http::async_write(stream, res, as_tuple_awaitable);
+    co_await net::async_write(stream, net::buffer(bytes), as_tuple_awaitable);
+  }
+
+  // Parses what `buffer` already holds into `parser` without waiting for the socket: a small
+  // request's body usually arrives with its headers, and an async_read would still go round the
+  // scheduler once to find that out. True when the message is complete; `ec` has a parse error.
+  static bool parse_buffered_body(http::request_parser<http::string_body>& parser, beast::flat_buffer& buffer,
+                                  boost::system::error_code& ec) {
+    parser.eager(true);
+    while (!parser.is_done() && buffer.size() > 0) {
+      const std::size_t used = parser.put(buffer.data(), ec);
+      buffer.consume(used);
+      if (ec == http::error::need_more) {
+        ec = {};
+        break;
+      }
+      if (ec || used == 0) break;
+    }
+    return parser.is_done();
   }
 
   // Serves requests on one connection until it closes, errs, times out, hits a limit or the
@@ -292,10 +305,10 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
       lowest.expires_after(std::chrono::milliseconds(served == 0 ? self->cfg_.read_timeout_ms
                                                                  : self->cfg_.keepalive_timeout_ms));
       conn->idle = buffer.size() == 0;
-      http::request_parser<http::empty_body> header_parser;
-      header_parser.header_limit(static_cast<std::uint32_t>(self->cfg_.max_header_bytes));
-      header_parser.body_limit(self->cfg_.max_body_bytes);
-      auto [ec, n] = co_await http::async_read_header(stream, buffer, header_parser, as_tuple_awaitable);
+      http::request_parser<http::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(self->cfg_.max_header_bytes));
+      parser.body_limit(self->cfg_.max_body_bytes);
+      auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, as_tuple_awaitable);
       conn->idle = false;
       if (ec == http::error::header_limit) {
         self->stats_.too_large++;
@@ -321,8 +334,8 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
         co_return;
       }
       lowest.expires_after(std::chrono::milliseconds(self->cfg_.read_timeout_ms));
-      auto content_length = header_parser.content_length();
-      unsigned version = header_parser.get().version();
+      auto content_length = parser.content_length();
+      unsigned version = parser.get().version();
       if (content_length && *content_length > self->cfg_.max_body_bytes) {
         // Refuse before reading: the body never enters memory.
         self->stats_.too_large++;
@@ -332,12 +345,15 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
                                 version, false);
         co_return;
       }
-      if (beast::iequals(header_parser.get()[http::field::expect], "100-continue")) {
+      if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
         http::response<http::empty_body> cont{http::status::continue_, version};
         co_await http::async_write(stream, cont, as_tuple_awaitable);
       }
-      http::request_parser<http::string_body> parser(std::move(header_parser));
-      auto [body_ec, body_n] = co_await http::async_read(stream, buffer, parser, as_tuple_awaitable);
+      boost::system::error_code body_ec;
+      if (!parse_buffered_body(parser, buffer, body_ec) && !body_ec) {
+        auto [read_ec, body_n] = co_await http::async_read(stream, buffer, parser, as_tuple_awaitable);
+        body_ec = read_ec;
+      }
       if (body_ec == http::error::body_limit) {
         self->stats_.too_large++;
         co_await write_response(self, stream, ServerResponse::error(413, "request body too large"), version, false);
