@@ -53,7 +53,12 @@ void append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.reserve(out.size() + s.size() + 2);
   out += '"';
-  for (char ch : s) {
+  std::size_t run = 0;  // start of the bytes not yet written that need no escape
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char ch = s[i];
+    if (static_cast<unsigned char>(ch) >= 0x20 && ch != '"' && ch != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
     switch (ch) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -63,15 +68,12 @@ void append_json_string(std::string& out, std::string_view s) {
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default:
-        if (static_cast<unsigned char>(ch) < 0x20) {
-          out += "\\u00";
-          out += kHex[(static_cast<unsigned char>(ch) >> 4) & 0xF];
-          out += kHex[static_cast<unsigned char>(ch) & 0xF];
-        } else {
-          out += ch;
-        }
+        out += "\\u00";
+        out += kHex[(static_cast<unsigned char>(ch) >> 4) & 0xF];
+        out += kHex[static_cast<unsigned char>(ch) & 0xF];
     }
   }
+  out.append(s.data() + run, s.size() - run);
   out += '"';
 }
 
