@@ -17,46 +17,6 @@
 namespace triagent {
 namespace {
 
-// Sends `request` on a fresh connection and returns everything the server wrote before closing it.
-std::string exchange(std::uint16_t port, const std::string& request) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return {};
-  timeval timeout{10, 0};  // a hung server fails the test instead of hanging it
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  std::string answer;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size())) {
-    char buf[4096];
-    for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) answer.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return answer;
-}
-
-TEST(HttpServer, AHandlerThatDropsItsResponderIsAnswered500) {
-  boost::asio::io_context ioc;
-  ServerConfig cfg;
-  cfg.listen = "127.0.0.1:0";
-  auto server = HttpServer::start(ioc, cfg, [](ServerRequest, Responder) {});  // never answers
-  ASSERT_TRUE(server) << server.error().message;
-  std::thread io([&ioc] { ioc.run(); });
-
-  const std::string answer = exchange((*server)->port(), "GET /x HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
-  (*server)->begin_shutdown();
-  ioc.stop();
-  io.join();
-
-  ASSERT_TRUE(answer.starts_with("HTTP/1.1 500")) << answer;
-  EXPECT_NE(answer.find("Content-Type: application/json"), std::string::npos) << answer;
-  const auto body = nlohmann::json::parse(answer.substr(answer.find("\r\n\r\n") + 4), nullptr, false);
-  ASSERT_TRUE(body.is_object()) << answer;
-  EXPECT_EQ(body.value("error", ""), "internal error: the request was dropped without an answer");
-}
-
 // Sends `parts` on one connection, each in its own send() after the previous one, then returns
 // everything the server wrote before closing.
 std::string exchange_in_parts(std::uint16_t port, const std::vector<std::string>& parts) {
@@ -80,9 +40,32 @@ std::string exchange_in_parts(std::uint16_t port, const std::vector<std::string>
   return answer;
 }
 
+std::string exchange(std::uint16_t port, const std::string& request) { return exchange_in_parts(port, {request}); }
+
+TEST(HttpServer, AHandlerThatDropsItsResponderIsAnswered500) {
+  boost::asio::io_context ioc;
+  ServerConfig cfg;
+  cfg.listen = "127.0.0.1:0";
+  auto server = HttpServer::start(ioc, cfg, [](ServerRequest, Responder) {});  // never answers
+  ASSERT_TRUE(server) << server.error().message;
+  std::thread io([&ioc] { ioc.run(); });
+
+  const std::string answer = exchange((*server)->port(), "GET /x HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+  (*server)->begin_shutdown();
+  ioc.stop();
+  io.join();
+
+  ASSERT_TRUE(answer.starts_with("HTTP/1.1 500")) << answer;
+  EXPECT_NE(answer.find("Content-Type: application/json"), std::string::npos) << answer;
+  const auto body = nlohmann::json::parse(answer.substr(answer.find("\r\n\r\n") + 4), nullptr, false);
+  ASSERT_TRUE(body.is_object()) << answer;
+  EXPECT_EQ(body.value("error", ""), "internal error: the request was dropped without an answer");
+}
+
 // Bodies that arrive with their headers are parsed from the buffer, the others read from the
-// socket; both give the handler the whole body, and several requests on one connection each get
-// their own answer.
+// socket (the split sends below may or may not reach the server together; either way the handler
+// must see the whole body), and several requests in one segment each get their own answer.
+// ClientThatStallsMidBodyIsDropped (integration) covers a body that surely comes later.
 TEST(HttpServer, BodiesArriveWholeWhetherSentWithTheHeadersOrAfterThem) {
   boost::asio::io_context ioc;
   ServerConfig cfg;
