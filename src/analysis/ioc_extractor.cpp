@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <iterator>
 #include <string>
 
 #include "triagent/analysis/fang.hpp"
@@ -151,12 +153,49 @@ bool Indicators::add(std::vector<std::string>& list, std::string_view value) con
   return true;
 }
 
+namespace {
+// The TLDs in an open-addressing table of indexes into kTlds, keyed by a hash of the lower-cased
+// label: is_valid_domain() asks for the last label of every dotted word, and a binary search over
+// the sorted list took eleven string compares.
+class TldTable {
+ public:
+  TldTable() {
+    for (std::size_t t = 0; t < std::size(kTlds); ++t) {
+      std::size_t s = hash(kTlds[t]) & kMask;
+      while (slots_[s] != kEmpty) s = (s + 1) & kMask;
+      slots_[s] = static_cast<std::uint16_t>(t);
+    }
+  }
+  bool contains(std::string_view lower) const {
+    for (std::size_t s = hash(lower) & kMask; slots_[s] != kEmpty; s = (s + 1) & kMask) {
+      if (kTlds[slots_[s]] == lower) return true;
+    }
+    return false;
+  }
+
+ private:
+  static constexpr std::size_t kMask = 4095;  // about three slots for each TLD
+  static constexpr std::uint16_t kEmpty = 0xFFFF;
+  static_assert(std::size(kTlds) < kEmpty && std::size(kTlds) * 2 < kMask);
+  static std::uint32_t hash(std::string_view s) {
+    std::uint32_t h = 2166136261u;
+    for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+    return h ^ (h >> 15);
+  }
+  std::array<std::uint16_t, kMask + 1> slots_ = [] {
+    std::array<std::uint16_t, kMask + 1> a{};
+    a.fill(kEmpty);
+    return a;
+  }();
+};
+}  // namespace
+
 bool is_known_tld(std::string_view label) {
   if (label.empty() || label.size() > 24) return false;
   char buf[32];
   for (std::size_t i = 0; i < label.size(); ++i) buf[i] = ascii_lower(label[i]);
-  const std::string_view lower(buf, label.size());
-  return std::binary_search(std::begin(kTlds), std::end(kTlds), lower);
+  static const TldTable table;
+  return table.contains(std::string_view(buf, label.size()));
 }
 
 bool parse_ipv4(std::string_view s) { return is_ipv4_address(s); }

@@ -9,6 +9,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace triagent {
 
 inline std::uint64_t load8(const char* p) {
@@ -49,6 +53,27 @@ inline std::array<std::uint64_t, 2> block16_matches(const char* p) {
   std::array<std::uint64_t, 2> words;
   std::memcpy(words.data(), &hits, sizeof words);
   return {words[0] & 0x8080808080808080ull, words[1] & 0x8080808080808080ull};
+}
+
+// Bit k (k < 16) set when p[k] is a byte a JSON string writer must look at: a control byte (< 0x20),
+// '"', '\\' or a non-ASCII byte. Sixteen bytes take one signed compare (non-ASCII bytes are
+// negative, so "< 0x20" catches them too), two equality compares and a movemask.
+inline unsigned json_special_bits16(const char* p) {
+  using Block16 = signed char __attribute__((vector_size(16)));
+  Block16 v;
+  std::memcpy(&v, p, sizeof v);
+  const Block16 hits = (v < 0x20) | (v == '"') | (v == '\\');
+#if defined(__SSE2__)
+  return static_cast<unsigned>(_mm_movemask_epi8(reinterpret_cast<__m128i>(hits)));
+#else
+  std::uint64_t w[2];
+  std::memcpy(w, &hits, sizeof w);
+  auto pack = [](std::uint64_t x) {  // the eight high bits of a word, gathered into its top byte
+    return static_cast<unsigned>(((x & 0x8080808080808080ull) * 0x0002040810204081ull) >> 56);
+  };
+  if constexpr (std::endian::native == std::endian::little) return pack(w[0]) | pack(w[1]) << 8;
+  else return pack(__builtin_bswap64(w[0])) | pack(__builtin_bswap64(w[1])) << 8;
+#endif
 }
 
 // The offset in its word of the lowest match left in `word` (from block16_matches), which it

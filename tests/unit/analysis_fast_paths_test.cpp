@@ -1,0 +1,89 @@
+// The block-at-a-time fast paths of the analyzer against byte-by-byte reference loops, on random
+// text rich in the bytes each path looks for (and their neighbours).
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <random>
+#include <string>
+
+#include "triagent/analysis/json_flatten.hpp"
+
+namespace triagent::analysis {
+namespace {
+
+std::string random_text(std::mt19937& rng, std::size_t length, std::string_view alphabet) {
+  std::string s(length, ' ');
+  for (char& c : s) c = alphabet[rng() % alphabet.size()];
+  return s;
+}
+
+// Length of the valid UTF-8 sequence at s[i] (RFC 3629: no overlong forms, no surrogates, at most
+// U+10FFFF), or 0.
+std::size_t reference_utf8_length(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  const std::size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+  if (n == 0 || c > 0xF4 || i + n > s.size()) return 0;
+  std::uint32_t cp = c & (0x7F >> n);
+  for (std::size_t k = 1; k < n; ++k) {
+    const auto cc = static_cast<unsigned char>(s[i + k]);
+    if ((cc & 0xC0) != 0x80) return 0;
+    cp = cp << 6 | (cc & 0x3F);
+  }
+  const std::uint32_t min = n == 2 ? 0x80 : n == 3 ? 0x800 : 0x10000;
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return n;
+}
+
+std::string reference_escaped(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      const std::size_t n = reference_utf8_length(s, i);
+      if (n == 0) {
+        out += "\xEF\xBF\xBD";
+      } else {
+        out.append(s.substr(i, n));
+        i += n - 1;
+      }
+    } else if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+TEST(AnalysisFastPaths, JsonEscapingMatchesTheByteLoop) {
+  std::mt19937 rng(20261123);
+  // Mostly plain text, so that many strings take the whole-block path; every kind of special byte
+  // and the bytes next to the compare bounds (0x1F/0x20, 0x7F/0x80).
+  const std::string plain = "abcdefghijklmnopqrstuvwxyz0123456789 .:-_/=ABCDEFXYZ{}[]";
+  const std::string special =
+      std::string("\"\\\n\r\t\x01\x1F\x7F\x80\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\xED\xA0\xFF") + '\0' + ' ';
+  for (int round = 0; round < 200000; ++round) {
+    const std::size_t length = rng() % 70;
+    std::string s = random_text(rng, length, plain);
+    const std::size_t specials = rng() % 4 == 0 ? rng() % 3 + 1 : 0;
+    for (std::size_t k = 0; k < specials && length > 0; ++k) s[rng() % length] = special[rng() % special.size()];
+    std::string out = "prefix";
+    append_json_escaped(out, s);
+    ASSERT_EQ(out, "prefix" + reference_escaped(s)) << "input of " << s.size() << " bytes";
+  }
+}
+
+}  // namespace
+}  // namespace triagent::analysis
