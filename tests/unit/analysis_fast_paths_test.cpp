@@ -2,10 +2,13 @@
 // text rich in the bytes each path looks for (and their neighbours).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <random>
 #include <string>
 
+#include "triagent/analysis/fang.hpp"
 #include "triagent/analysis/json_flatten.hpp"
 
 namespace triagent::analysis {
@@ -82,6 +85,25 @@ TEST(AnalysisFastPaths, JsonEscapingMatchesTheByteLoop) {
     std::string out = "prefix";
     append_json_escaped(out, s);
     ASSERT_EQ(out, "prefix" + reference_escaped(s)) << "input of " << s.size() << " bytes";
+  }
+}
+
+// Texts of defang pieces, their parts and look-alikes, cut at random lengths so that pieces fall
+// across the sixteen-byte blocks and at the end of the text.
+TEST(AnalysisFastPaths, DefangScreeningMatchesTheByteLoop) {
+  std::mt19937 rng(7);
+  static constexpr std::string_view kPieces[] = {
+      "hxxp", "hXXps", "http", "https", "ftp", "tcp", "xxxx", "[.]", "(.)", "{.}", "<.>", "[dot]", "(dot)", "DOT",
+      "Dot]", "punto)", "[@]", "[at]", " AT ", "AT", "[:]", "[://]", "://", ":///", " ://", "]://", "//", "\\.",
+      "^.", "\\/", "-dot-", "(www}", "[http]", "sshd[12]", "(pid 4)", "<14>", "a", "b", "e", "o", "u", "D", "P",
+      "p", "d", "-", "t", "T", "A", "x", "h", "w", ".", "/", ":", " ", "]", "[", "{", "}", "|", "~", "`", "@",
+      "\x01", "\x7f", "\xc3\xa9", "\xff", "word", "example", "com", "192", "168"};
+  for (int round = 0; round < 300000; ++round) {
+    std::string s;
+    const std::size_t pieces = rng() % 12;
+    for (std::size_t k = 0; k < pieces; ++k) s += kPieces[rng() % std::size(kPieces)];
+    s.resize(std::min<std::size_t>(s.size(), rng() % 64));
+    ASSERT_EQ(might_be_defanged(s), detail::might_be_defanged_by_bytes(s)) << s;
   }
 }
 

@@ -55,14 +55,18 @@ inline std::array<std::uint64_t, 2> block16_matches(const char* p) {
   return {words[0] & 0x8080808080808080ull, words[1] & 0x8080808080808080ull};
 }
 
-// Bit k (k < 16) set when p[k] is a byte a JSON string writer must look at: a control byte (< 0x20),
-// '"', '\\' or a non-ASCII byte. Sixteen bytes take one signed compare (non-ASCII bytes are
-// negative, so "< 0x20" catches them too), two equality compares and a movemask.
-inline unsigned json_special_bits16(const char* p) {
-  using Block16 = signed char __attribute__((vector_size(16)));
+// Sixteen bytes as one vector of the compiler's vector extension (SSE2 on x86-64, NEON on ARM);
+// signed, so that a compare with an ASCII bound never lets a non-ASCII byte (negative) through.
+using Block16 = signed char __attribute__((vector_size(16)));
+
+inline Block16 load16(const char* p) {
   Block16 v;
   std::memcpy(&v, p, sizeof v);
-  const Block16 hits = (v < 0x20) | (v == '"') | (v == '\\');
+  return v;
+}
+
+// The high bit of each byte of a compare result, packed into bits 0..15 (byte 0 lowest).
+inline unsigned high_bits16(Block16 hits) {
 #if defined(__SSE2__)
   return static_cast<unsigned>(_mm_movemask_epi8(reinterpret_cast<__m128i>(hits)));
 #else
@@ -74,6 +78,13 @@ inline unsigned json_special_bits16(const char* p) {
   if constexpr (std::endian::native == std::endian::little) return pack(w[0]) | pack(w[1]) << 8;
   else return pack(__builtin_bswap64(w[0])) | pack(__builtin_bswap64(w[1])) << 8;
 #endif
+}
+
+// Bit k (k < 16) set when p[k] is a byte a JSON string writer must look at: a control byte (< 0x20),
+// '"', '\\' or a non-ASCII byte (negative, so "< 0x20" catches it too).
+inline unsigned json_special_bits16(const char* p) {
+  const Block16 v = load16(p);
+  return high_bits16((v < 0x20) | (v == '"') | (v == '\\'));
 }
 
 // The offset in its word of the lowest match left in `word` (from block16_matches), which it
