@@ -9,6 +9,7 @@
 #include <string>
 
 #include "triagent/analysis/fang.hpp"
+#include "triagent/analysis/field_name_hash.hpp"
 #include "triagent/analysis/json_flatten.hpp"
 
 namespace triagent::analysis {
@@ -105,6 +106,49 @@ TEST(AnalysisFastPaths, DefangScreeningMatchesTheByteLoop) {
     s.resize(std::min<std::size_t>(s.size(), rng() % 64));
     ASSERT_EQ(might_be_defanged(s), detail::might_be_defanged_by_bytes(s)) << s;
   }
+}
+
+// field_name_hash() loads words with overlapping reads and lower-cases eight bytes at once; the
+// reference builds each word byte by byte from ascii_lower().
+std::uint64_t reference_name_hash(std::string_view name) {
+  constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ull;
+  std::uint64_t h = 0x243F6A8885A308D3ull ^ (name.size() * kMul);
+  for (std::size_t i = 0; i < name.size(); i += 8) {
+    std::uint64_t w = 0;
+    for (std::size_t k = 0; k < 8 && i + k < name.size(); ++k) {
+      const char c = name[i + k];
+      const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+      w |= std::uint64_t{static_cast<unsigned char>(lower)} << (8 * k);
+    }
+    h = (h ^ w) * kMul;
+  }
+  h ^= h >> 32;
+  h *= kMul;
+  return h ^ (h >> 29);
+}
+
+TEST(AnalysisFastPaths, FieldNameHashMatchesTheByteLoop) {
+  static_assert(field_name_hash("EventID") == field_name_hash("eVENTid"));
+  static_assert(field_name_hash("ab") != field_name_hash(std::string_view("ab\0", 3)));
+  std::mt19937 rng(99);
+  // Every byte value: the capitals' neighbours ('@', '[', '`', '{') and non-ASCII bytes whose low
+  // seven bits are capitals (0xC1) must not be folded.
+  std::string alphabet;
+  for (int c = 0; c < 256; ++c) alphabet.push_back(static_cast<char>(c));
+  for (int round = 0; round < 200000; ++round) {
+    const std::string s = random_text(rng, rng() % 40, alphabet);
+    ASSERT_EQ(field_name_hash(s), reference_name_hash(s)) << s.size();
+    std::string upper = s;
+    for (char& c : upper) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+    ASSERT_EQ(field_name_hash(upper), field_name_hash(s));
+    std::uint64_t key = 0, leaf = 0;
+    field_key_and_leaf_hash(s, key, leaf);
+    const auto dot = s.rfind('.');
+    ASSERT_EQ(key, reference_name_hash(s));
+    ASSERT_EQ(leaf, dot == std::string::npos ? key : reference_name_hash(std::string_view(s).substr(dot + 1)));
+  }
+  EXPECT_EQ(field_name_hash("\xC1\xDA"), reference_name_hash("\xC1\xDA"));
+  EXPECT_NE(field_name_hash("\xC1"), field_name_hash("\xE1"));
 }
 
 }  // namespace
