@@ -8,6 +8,7 @@
 #include <random>
 #include <string>
 
+#include "analysis/auth_failure_phrases.hpp"
 #include "triagent/analysis/fang.hpp"
 #include "triagent/analysis/field_name_hash.hpp"
 #include "triagent/analysis/json_flatten.hpp"
@@ -149,6 +150,29 @@ TEST(AnalysisFastPaths, FieldNameHashMatchesTheByteLoop) {
   }
   EXPECT_EQ(field_name_hash("\xC1\xDA"), reference_name_hash("\xC1\xDA"));
   EXPECT_NE(field_name_hash("\xC1"), field_name_hash("\xE1"));
+}
+
+TEST(AnalysisFastPaths, AuthFailurePhrasesMatchASearchOfTheLowerCasedText) {
+  std::mt19937 rng(4625);
+  static constexpr std::string_view kPieces[] = {
+      "failed password", "Failed Password", "FAILED", "failed", "password", "authentication failure",
+      "AUTHENTICATION", "failure", "invalid user", "Invalid User", "invalid", "user", "possible break-in",
+      "POSSIBLE BREAK-IN", "possible", "break-in", " ", "  ", "d", "n", "e", "p", "f", "u", "b", "D", "P", "$",
+      "\x04", "\xe4", "sshd[1]: ", "for root", "x"};
+  for (int round = 0; round < 300000; ++round) {
+    std::string s;
+    const std::size_t pieces = rng() % 10;
+    for (std::size_t k = 0; k < pieces; ++k) s += kPieces[rng() % std::size(kPieces)];
+    if (!s.empty() && rng() % 2) s.erase(0, rng() % s.size());  // phrases cut at the start too
+    s.resize(std::min<std::size_t>(s.size(), rng() % 80));
+    std::string lower = s;
+    for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+    bool expected = false;
+    for (std::string_view phrase : {"failed password", "authentication failure", "invalid user", "possible break-in"}) {
+      expected = expected || lower.find(phrase) != std::string::npos;
+    }
+    ASSERT_EQ(mentions_auth_failure(s), expected) << s;
+  }
 }
 
 }  // namespace
