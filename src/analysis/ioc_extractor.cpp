@@ -203,7 +203,15 @@ bool parse_ipv4(std::string_view s) { return is_ipv4_address(s); }
 // "::" alone is a valid address but never a useful indicator. Without "::" an address has at
 // least six colons: times such as "10:00:01" are rejected before the full parse.
 bool parse_ipv6(std::string_view s) {
-  if (s.find("::") == std::string_view::npos && std::count(s.begin(), s.end(), ':') < 6) return false;
+  // One pass for both tests (most candidates are times and hex words before a ':').
+  std::size_t colons = 0;
+  bool double_colon = false;
+  for (std::size_t k = 0; k < s.size(); ++k) {
+    if (s[k] != ':') continue;
+    ++colons;
+    double_colon = double_colon || (k + 1 < s.size() && s[k + 1] == ':');
+  }
+  if (!double_colon && colons < 6) return false;
   return s != "::" && is_ipv6_address(s);
 }
 
@@ -319,7 +327,9 @@ void IocExtractor::scan_fanged(std::string_view s, Indicators& out, int depth) c
       continue;
     }
     // Registry keys, before drive paths and DOMAIN\user (both look alike).
-    if (options_.paths && (c == 'H' || c == 'h' || c == '\\')) {
+    // (Every hive name starts "HK" or "\\R", in any case.)
+    if (options_.paths && (c == 'H' || c == 'h' || c == '\\') && i + 1 < n &&
+        (s[i + 1] | 0x20) == (c == '\\' ? 'r' : 'k')) {
       bool hive = false;
       for (auto h : kHives) {
         if (istarts_with(s.substr(i), h)) {
@@ -407,6 +417,14 @@ void IocExtractor::scan_fanged(std::string_view s, Indicators& out, int depth) c
     const bool has_dot = any & kDotChar;
     std::string_view word = s.substr(i, e - i);
     const char next = e < n ? s[e] : ' ';
+    // Most words are no indicator and start none: every test below needs a ':', '@' or '\\' after
+    // the word, a dot in it, a 'c' first (CVE) or a hash's length of hex digits (such a word has no
+    // '.' or '-' to trim).
+    if (!has_dot && next != ':' && next != '@' && next != '\\' && (c | 0x20) != 'c' &&
+        !(all_hex && (word.size() == 32 || word.size() == 40 || word.size() == 64))) {
+      i = e;
+      continue;
+    }
 
     // URL: scheme "://"
     if (next == ':' && e + 2 < n && s[e + 1] == '/' && s[e + 2] == '/' && word.size() <= 10 &&
