@@ -9,6 +9,7 @@
 #include <string>
 
 #include "analysis/auth_failure_phrases.hpp"
+#include "analysis/json_line_writer.hpp"
 #include "triagent/analysis/fang.hpp"
 #include "triagent/analysis/field_name_hash.hpp"
 #include "triagent/analysis/json_flatten.hpp"
@@ -172,6 +173,43 @@ TEST(AnalysisFastPaths, AuthFailurePhrasesMatchASearchOfTheLowerCasedText) {
       expected = expected || lower.find(phrase) != std::string::npos;
     }
     ASSERT_EQ(mentions_auth_failure(s), expected) << s;
+  }
+}
+
+// The writer against plain string appends: raw pieces and characters, strings to escape or not,
+// lines longer than the room asked for (the buffer grows) after shorter ones (it is reused).
+TEST(AnalysisFastPaths, JsonLineWriterMatchesStringAppends) {
+  std::mt19937 rng(12);
+  const std::string alphabet = std::string("abcXYZ019 .:,{}[]\"\\\n\t\x01\x7F\xC3\xA9\xFF") + '\0';
+  for (int round = 0; round < 20000; ++round) {
+    std::string out = round % 3 == 0 ? "" : "kept";
+    std::string expected = out;
+    JsonLineWriter w(rng() % 4 == 0 ? 0 : rng() % 300);
+    const std::size_t pieces = rng() % 40;
+    for (std::size_t k = 0; k < pieces; ++k) {
+      const std::string text = random_text(rng, rng() % (rng() % 8 == 0 ? 400 : 20), alphabet);
+      switch (rng() % 4) {
+        case 0:
+          w.raw(text);
+          expected += text;
+          break;
+        case 1:
+          w.raw(text.empty() ? 'x' : text[0]);
+          expected += text.empty() ? 'x' : text[0];
+          break;
+        case 2:
+          w.escaped(text);
+          append_json_escaped(expected, text);
+          break;
+        default:
+          w.quoted(text);
+          expected += '"';
+          append_json_escaped(expected, text);
+          expected += '"';
+      }
+    }
+    w.finish(out);
+    ASSERT_EQ(out, expected);
   }
 }
 
