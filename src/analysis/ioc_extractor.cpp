@@ -326,78 +326,83 @@ void IocExtractor::scan_fanged(std::string_view s, Indicators& out, int depth) c
       ++i;
       continue;
     }
-    // Registry keys, before drive paths and DOMAIN\user (both look alike).
-    // (Every hive name starts "HK" or "\\R", in any case.)
-    if (options_.paths && (c == 'H' || c == 'h' || c == '\\') && i + 1 < n &&
-        (s[i + 1] | 0x20) == (c == '\\' ? 'r' : 'k')) {
-      bool hive = false;
-      for (auto h : kHives) {
-        if (istarts_with(s.substr(i), h)) {
-          hive = true;
-          break;
+    // A letter or digit other than 'H' or 'h' and not before a ':' starts no key or path below:
+    // most starts are such words, and go straight to the word.
+    const bool plain_word_start = is_alnum(c) && (c | 0x20) != 'h' && !(i + 1 < n && s[i + 1] == ':');
+    if (!plain_word_start) {
+      // Registry keys, before drive paths and DOMAIN\user (both look alike).
+      // (Every hive name starts "HK" or "\\R", in any case.)
+      if (options_.paths && (c == 'H' || c == 'h' || c == '\\') && i + 1 < n &&
+          (s[i + 1] | 0x20) == (c == '\\' ? 'r' : 'k')) {
+        bool hive = false;
+        for (auto h : kHives) {
+          if (istarts_with(s.substr(i), h)) {
+            hive = true;
+            break;
+          }
+        }
+        if (hive) {
+          const std::size_t end = scan_path(s, i, '\\', true);
+          if (end > i + 5) out.add(out.registry_keys, s.substr(i, end - i));
+          i = end;
+          continue;
         }
       }
-      if (hive) {
-        const std::size_t end = scan_path(s, i, '\\', true);
-        if (end > i + 5) out.add(out.registry_keys, s.substr(i, end - i));
+      // "<HKCU>\Software\..." as some reports write it.
+      if (options_.paths && c == '<' && i + 6 < n && s[i + 1] == 'H' && s[i + 2] == 'K') {
+        const auto close = s.find('>', i);
+        if (close != std::string_view::npos && close - i <= 6 && close + 1 < n && s[close + 1] == '\\') {
+          const std::size_t end = scan_path(s, close + 1, '\\', true);
+          thread_local std::string key;
+          key.assign(s.substr(i + 1, close - i - 1));
+          key.append(s.substr(close + 1, end - close - 1));
+          out.add(out.registry_keys, key);
+          i = end;
+          continue;
+        }
+      }
+      // Windows drive paths "C:\..." and UNC "\\server\share".
+      if (options_.paths && ((is_alpha(c) && i + 2 < n && s[i + 1] == ':' && s[i + 2] == '\\' &&
+                              (i + 3 < n && !is_space(s[i + 3]))) ||
+                             (c == '\\' && i + 2 < n && s[i + 1] == '\\' && is_alnum(s[i + 2])))) {
+        const std::size_t end = scan_path(s, i, '\\');
+        if (end > i + 3) out.add(out.file_paths, s.substr(i, end - i));
         i = end;
         continue;
       }
-    }
-    // "<HKCU>\Software\..." as some reports write it.
-    if (options_.paths && c == '<' && i + 6 < n && s[i + 1] == 'H' && s[i + 2] == 'K') {
-      const auto close = s.find('>', i);
-      if (close != std::string_view::npos && close - i <= 6 && close + 1 < n && s[close + 1] == '\\') {
-        const std::size_t end = scan_path(s, close + 1, '\\', true);
-        thread_local std::string key;
-        key.assign(s.substr(i + 1, close - i - 1));
-        key.append(s.substr(close + 1, end - close - 1));
-        out.add(out.registry_keys, key);
-        i = end;
-        continue;
-      }
-    }
-    // Windows drive paths "C:\..." and UNC "\\server\share".
-    if (options_.paths && ((is_alpha(c) && i + 2 < n && s[i + 1] == ':' && s[i + 2] == '\\' &&
-                            (i + 3 < n && !is_space(s[i + 3]))) ||
-                           (c == '\\' && i + 2 < n && s[i + 1] == '\\' && is_alnum(s[i + 2])))) {
-      const std::size_t end = scan_path(s, i, '\\');
-      if (end > i + 3) out.add(out.file_paths, s.substr(i, end - i));
-      i = end;
-      continue;
-    }
-    // Unix paths: at least two segments, starting at a word boundary.
-    if (options_.paths && c == '~' && i + 2 < n && s[i + 1] == '/' && is_word(s[i + 2])) {
-      const std::size_t end = scan_path(s, i, '/');
-      if (end > i + 2) out.add(out.file_paths, s.substr(i, end - i));
-      i = end;
-      continue;
-    }
-    if (options_.paths && c == '/' && (i == 0 || prev == ' ' || prev == '"' || prev == '\'' || prev == '=' ||
-                                       prev == '(' || prev == '\t' || prev == '[')) {
-      if (i + 1 < n && (is_alpha(s[i + 1]) || s[i + 1] == '.' || s[i + 1] == '_' || s[i + 1] == '~')) {
+      // Unix paths: at least two segments, starting at a word boundary.
+      if (options_.paths && c == '~' && i + 2 < n && s[i + 1] == '/' && is_word(s[i + 2])) {
         const std::size_t end = scan_path(s, i, '/');
-        const std::string_view path = s.substr(i, end - i);
-        if (path.find('/', 1) != std::string_view::npos && path.find("//") == std::string_view::npos &&
-            path.back() != '/') {
-          out.add(out.file_paths, path);
-        }
-        i = end > i ? end : i + 1;
+        if (end > i + 2) out.add(out.file_paths, s.substr(i, end - i));
+        i = end;
         continue;
       }
-    }
-    // IPv6 starting with "::"
-    if (c == ':' && i + 1 < n && s[i + 1] == ':') {
-      std::size_t e = i;
-      while (e < n && (is_hex(s[e]) || s[e] == ':' || s[e] == '.')) ++e;
-      const std::string_view cand = s.substr(i, e - i);
-      if ((e == n || !is_alnum(s[e])) && cand.size() > 2 && parse_ipv6(cand)) out.add(out.ipv6, cand);
-      i = e;
-      continue;
-    }
-    if (!is_alnum(c)) {
-      ++i;
-      continue;
+      if (options_.paths && c == '/' && (i == 0 || prev == ' ' || prev == '"' || prev == '\'' || prev == '=' ||
+                                         prev == '(' || prev == '\t' || prev == '[')) {
+        if (i + 1 < n && (is_alpha(s[i + 1]) || s[i + 1] == '.' || s[i + 1] == '_' || s[i + 1] == '~')) {
+          const std::size_t end = scan_path(s, i, '/');
+          const std::string_view path = s.substr(i, end - i);
+          if (path.find('/', 1) != std::string_view::npos && path.find("//") == std::string_view::npos &&
+              path.back() != '/') {
+            out.add(out.file_paths, path);
+          }
+          i = end > i ? end : i + 1;
+          continue;
+        }
+      }
+      // IPv6 starting with "::"
+      if (c == ':' && i + 1 < n && s[i + 1] == ':') {
+        std::size_t e = i;
+        while (e < n && (is_hex(s[e]) || s[e] == ':' || s[e] == '.')) ++e;
+        const std::string_view cand = s.substr(i, e - i);
+        if ((e == n || !is_alnum(s[e])) && cand.size() > 2 && parse_ipv6(cand)) out.add(out.ipv6, cand);
+        i = e;
+        continue;
+      }
+      if (!is_alnum(c)) {
+        ++i;
+        continue;
+      }
     }
     // A word: letters, digits, '.', '-', '_'.
     // The classes of its bytes ANDed (ORed) together say whether all (any) are of a class: all hex,
