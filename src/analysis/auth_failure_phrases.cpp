@@ -27,7 +27,7 @@ constexpr std::array<Phrase, 4> kPhrases = {make_phrase("failed password"), make
 // ('d', 'n', 'e') and one that starts the second ('p', 'f', 'u', 'b'), in either case (the 0x20
 // fold also lets a few non-letters through; the compare after it rejects them). p[-1] and p[16]
 // are read.
-unsigned phrase_space_bits16(const char* p) {
+[[gnu::always_inline]] inline unsigned phrase_space_bits16(const char* p) {
   const Block16 before = load16(p - 1) | 0x20, at = load16(p), after = load16(p + 1) | 0x20;
   return high_bits16((at == ' ') & ((before == 'd') | (before == 'n') | (before == 'e')) &
                      ((after == 'p') | (after == 'f') | (after == 'u') | (after == 'b')));

@@ -187,7 +187,7 @@ bool trigger_pair_at(std::string_view t, std::size_t i) {
 
 // Bit k (k < 16) set when p[k] may start a trigger: kStarts' bytes, and '|', '~' and a few control
 // bytes that the 0x20 case fold brings along (one compare per member for all sixteen bytes).
-unsigned trigger_start_bits16(const char* p) {
+[[gnu::always_inline]] inline unsigned trigger_start_bits16(const char* p) {
   const Block16 v = load16(p);
   const Block16 c = v | 0x20;  // 'H' as 'h', '[' as '{', '\\' as '|', '^' as '~'
   return high_bits16((c == '{') | (c == '}') | (c == '(') | (c == ')') | (c == '<') | (c == '>') | (c == '|') |

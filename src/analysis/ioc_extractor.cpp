@@ -48,15 +48,23 @@ inline bool is_word(char c) { return kCharClass[static_cast<unsigned char>(c)] &
 bool is_email_local(char c) { return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'; }
 bool is_host_char(char c) { return is_alnum(c) || c == '.' || c == '-'; }
 
-bool url_stop(char c) {
-  return static_cast<unsigned char>(c) <= ' ' || c == '"' || c == '\'' || c == '<' || c == '>' || c == '`' ||
-         c == '|' || c == '\\' || c == '{' || c == '}' || c == '^';
-}
-
-bool path_stop(char c) {
-  return static_cast<unsigned char>(c) < ' ' || c == '"' || c == '\'' || c == '<' || c == '>' || c == '|' ||
-         c == '*' || c == '?' || c == ',' || c == ';' || c == '`';
-}
+// The bytes that end a URL or a path, by table: the path and URL loops test every byte they pass.
+enum : unsigned char {
+  kUrlStop = 1,
+  kPathStop = 2,       // control bytes (tab, CR, LF among them) and the path_stop() punctuation
+  kUnixPathStop = 4,   // also ends a '/' path: a backslash, brackets, '=' and ':'
+};
+constexpr std::array<unsigned char, 256> kStopClass = [] {
+  std::array<unsigned char, 256> t{};
+  for (int c = 0; c <= ' '; ++c) t[c] |= kUrlStop;
+  for (int c = 0; c < ' '; ++c) t[c] |= kPathStop;
+  for (unsigned char c : std::string_view("\"'<>`|\\{}^")) t[c] |= kUrlStop;
+  for (unsigned char c : std::string_view("\"'<>|*?,;`")) t[c] |= kPathStop;
+  for (unsigned char c : std::string_view("\\)]([=:")) t[c] |= kUnixPathStop;
+  return t;
+}();
+inline bool url_stop(char c) { return kStopClass[static_cast<unsigned char>(c)] & kUrlStop; }
+inline bool path_stop(char c) { return kStopClass[static_cast<unsigned char>(c)] & kPathStop; }
 
 // A space inside a path is kept only when the next word continues the path ("Program Files\x")
 // and does not start a new argument or a new path.
@@ -96,6 +104,7 @@ bool space_continues_key(std::string_view s, std::size_t sp) {
 }
 
 std::size_t scan_path(std::string_view s, std::size_t i, char sep, bool registry = false) {
+  const unsigned char stop = sep == '/' ? kPathStop | kUnixPathStop : kPathStop;
   std::size_t k = i;
   while (k < s.size()) {
     const char c = s[k];
@@ -104,8 +113,7 @@ std::size_t scan_path(std::string_view s, std::size_t i, char sep, bool registry
       ++k;
       continue;
     }
-    if (path_stop(c) || c == '\t' || c == '\n' || c == '\r') break;
-    if (sep == '/' && (c == '\\' || c == ')' || c == ']' || c == '(' || c == '[' || c == '=' || c == ':')) break;
+    if (kStopClass[static_cast<unsigned char>(c)] & stop) break;
     ++k;
   }
   // Sentence punctuation after a path is not part of it.
