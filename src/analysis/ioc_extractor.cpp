@@ -246,6 +246,10 @@ bool is_private_ip(std::string_view ip) {
 
 bool is_valid_domain(std::string_view s) {
   if (s.size() < 4 || s.size() > 253) return false;
+  // The last label first: most dotted words that are no domain ("org.apache.hadoop.MapTask",
+  // "file.log") end in no TLD, and one table probe says so before every label is checked.
+  const auto last_dot = s.rfind('.');
+  if (last_dot == std::string_view::npos || !is_known_tld(s.substr(last_dot + 1))) return false;
   std::size_t labels = 0;
   std::size_t start = 0;
   std::string_view last;
