@@ -419,16 +419,18 @@ void IocExtractor::scan_fanged(std::string_view s, Indicators& out, int depth) c
     // A word: letters, digits, '.', '-', '_'.
     // The classes of its bytes ANDed (ORed) together say whether all (any) are of a class: all hex,
     // all digits and dots, any dot.
-    std::size_t e = i;
+    // (By pointer: with an index into s the loop reloaded the text's bounds on every byte.)
+    const auto* const text = reinterpret_cast<const unsigned char*>(s.data());
+    const unsigned char* w = text + i;
     unsigned char every = 0xFF;
     unsigned char any = 0;
-    while (e < n) {
-      const unsigned char k = kCharClass[static_cast<unsigned char>(s[e])];
+    for (const unsigned char* const end = text + n; w != end; ++w) {
+      const unsigned char k = kCharClass[*w];
       if (!(k & kWordChar)) break;
       every &= k;
       any |= k;
-      ++e;
     }
+    std::size_t e = static_cast<std::size_t>(w - text);
     const bool all_hex = every & kHexChar;
     const bool only_digits_dots = every & kDigitOrDotChar;
     const bool has_dot = any & kDotChar;
