@@ -13,6 +13,7 @@
 #include "triagent/analysis/fang.hpp"
 #include "triagent/analysis/field_name_hash.hpp"
 #include "triagent/analysis/json_flatten.hpp"
+#include "triagent/analysis/text_util.hpp"
 
 namespace triagent::analysis {
 namespace {
@@ -210,6 +211,27 @@ TEST(AnalysisFastPaths, JsonLineWriterMatchesStringAppends) {
     }
     w.finish(out);
     ASSERT_EQ(out, expected);
+  }
+}
+
+// iequals() compares eight bytes at a time, lower-cased together; pairs that differ in case only,
+// in one byte, or in the capitals' neighbours and non-ASCII bytes whose low seven bits are capitals.
+TEST(AnalysisFastPaths, IequalsMatchesTheByteLoop) {
+  std::mt19937 rng(31);
+  const std::string alphabet = "aAzZmM09@[`{_-.\xC1\xE1\xDA\xFA";
+  for (int round = 0; round < 300000; ++round) {
+    const std::string a = random_text(rng, rng() % 30, alphabet);
+    std::string b = a;
+    for (char& c : b) {
+      if (rng() % 2 && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) c = static_cast<char>(c ^ 0x20);
+    }
+    if (!b.empty() && rng() % 3 == 0) b[rng() % b.size()] = alphabet[rng() % alphabet.size()];
+    bool expected = a.size() == b.size();
+    for (std::size_t i = 0; expected && i < a.size(); ++i) {
+      auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
+      expected = lower(a[i]) == lower(b[i]);
+    }
+    ASSERT_EQ(iequals(a, b), expected) << a << " / " << b;
   }
 }
 

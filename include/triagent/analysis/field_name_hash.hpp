@@ -14,6 +14,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "triagent/core/byte_blocks.hpp"  // ascii_lower_word
+
 namespace triagent::analysis {
 
 namespace field_name_hash_detail {
@@ -46,17 +48,6 @@ constexpr std::uint64_t word8(const char* p) {
   return load_le(p, 8);
 }
 
-// 'A'..'Z' bytes of w plus 0x20: bit 7 of each byte of `upper` says capital (the byte is ASCII,
-// its low seven bits are >= 'A' and not > 'Z').
-constexpr std::uint64_t lower_word(std::uint64_t w) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ull;
-  const std::uint64_t low7 = w & (kOnes * 0x7F);
-  const std::uint64_t ge_a = low7 + kOnes * (0x80 - 'A');
-  const std::uint64_t gt_z = low7 + kOnes * (0x7F - 'Z');
-  const std::uint64_t upper = ~w & (ge_a ^ gt_z) & (kOnes * 0x80);
-  return w | upper >> 2;
-}
-
 // Bit 7 of each byte of w that equals '.' (exact: no borrow runs between bytes).
 constexpr std::uint64_t dot_bytes(std::uint64_t w) {
   constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Full;
@@ -78,7 +69,7 @@ constexpr std::uint64_t hash_words(std::string_view name, std::size_t& last_dot)
         last_dot = i + (63 - static_cast<std::size_t>(std::countl_zero(dots))) / 8;
       }
     }
-    h = (h ^ lower_word(w)) * kMul;
+    h = (h ^ ascii_lower_word(w)) * kMul;
   };
   if constexpr (kFindDot) last_dot = std::string_view::npos;
   for (; n - i >= 8; i += 8) mix(word8(p + i));

@@ -55,6 +55,17 @@ inline std::array<std::uint64_t, 2> block16_matches(const char* p) {
   return {words[0] & 0x8080808080808080ull, words[1] & 0x8080808080808080ull};
 }
 
+// The eight bytes of w with 'A'..'Z' lower-cased, every other byte value unchanged: bit 7 of each
+// byte of `upper` says capital (the byte is ASCII, its low seven bits are >= 'A' and not > 'Z').
+constexpr std::uint64_t ascii_lower_word(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+  const std::uint64_t low7 = w & (kOnes * 0x7F);
+  const std::uint64_t ge_a = low7 + kOnes * (0x80 - 'A');
+  const std::uint64_t gt_z = low7 + kOnes * (0x7F - 'Z');
+  const std::uint64_t upper = ~w & (ge_a ^ gt_z) & (kOnes * 0x80);
+  return w | upper >> 2;
+}
+
 // Sixteen bytes as one vector of the compiler's vector extension (SSE2 on x86-64, NEON on ARM);
 // signed, so that a compare with an ASCII bound never lets a non-ASCII byte (negative) through.
 using Block16 = signed char __attribute__((vector_size(16)));
