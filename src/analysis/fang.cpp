@@ -190,8 +190,9 @@ bool trigger_pair_at(std::string_view t, std::size_t i) {
 [[gnu::always_inline]] inline unsigned trigger_start_bits16(const char* p) {
   const Block16 v = load16(p);
   const Block16 c = v | 0x20;  // 'H' as 'h', '[' as '{', '\\' as '|', '^' as '~'
-  return high_bits16((c == '{') | (c == '}') | (c == '(') | (c == ')') | (c == '<') | (c == '>') | (c == '|') |
-                     (c == '~') | (c == 'h') | (c == 'x') | (c == 'd') | (c == 'p') | (c == '-') | (v == 'A'));
+  // '{' '|' '}' '~' are 0x7B..0x7E: one range (non-ASCII bytes are negative, so below it).
+  return high_bits16(((c > 0x7A) & (c < 0x7F)) | (c == '(') | (c == ')') | (c == '<') | (c == '>') | (c == 'h') |
+                     (c == 'x') | (c == 'd') | (c == 'p') | (c == '-') | (v == 'A'));
 }
 
 }  // namespace
