@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdio>
 
 #include "auth_failure_phrases.hpp"
 #include "embedded_data.hpp"
+#include "json_line_writer.hpp"
 #include "triagent/analysis/id_field.hpp"
 #include "triagent/analysis/json_flatten.hpp"
 #include "triagent/analysis/text_util.hpp"
@@ -102,23 +104,25 @@ int level_base(RuleLevel l) {
   return 50;
 }
 
-void append_string(std::string& out, std::string_view s) {
-  out.push_back('"');
-  append_json_escaped(out, s);
-  out.push_back('"');
+// `key_and_empty` is a key and its separator followed by "[]" (",\"hosts\":[]"): all of it when
+// the list is empty (most lists of most events), else the key and the list.
+void write_list_items(JsonLineWriter& w, const std::vector<std::string>& list) {
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (i) w.raw(',');
+    w.quoted(list[i]);
+  }
+  w.raw(']');
 }
 
-void append_list(std::string& out, const std::vector<std::string>& list) {
-  if (list.empty()) {  // most lists of most events: one append
-    out.append("[]", 2);
+// Inlined, so that the literal is copied by fixed-size moves.
+[[gnu::always_inline]] inline void write_list(JsonLineWriter& w, std::string_view key_and_empty,
+                                              const std::vector<std::string>& list) {
+  if (list.empty()) {
+    w.raw(key_and_empty);
     return;
   }
-  out.push_back('[');
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    if (i) out.push_back(',');
-    append_string(out, list[i]);
-  }
-  out.push_back(']');
+  w.raw(key_and_empty.substr(0, key_and_empty.size() - 1));  // the key and '['
+  write_list_items(w, list);
 }
 
 }  // namespace
@@ -296,126 +300,128 @@ void Analyzer::write_enriched(const AnalysisState& st, std::string& out) const {
   while (!raw.empty() && (raw.back() == '\n' || raw.back() == '\r' || raw.back() == ' ' || raw.back() == '\t')) {
     raw.remove_suffix(1);
   }
+  // Room for the line as sent (twice: a text line's fields repeat its bytes) and the ai_* fields.
+  JsonLineWriter w(2 * raw.size() + 1024);
   bool opened = false;
   if (ev.format == InputFormat::json && ev.json_status == JsonStatus::ok && !st.truncated) {
     // Keep the object as sent and add the ai_* fields before its closing brace.
     std::string_view body = trim(raw);
     body.remove_suffix(1);
-    out.append(body);
+    w.raw(body);
     const std::string_view inner = trim(body.substr(1));
-    if (!inner.empty()) out.push_back(',');
+    if (!inner.empty()) w.raw(',');
     opened = true;
   }
   if (!opened) {
-    out.append("{\"message\":");
-    append_string(out, raw);
-    out.push_back(',');
-    if (st.truncated) out.append("\"ai_truncated\":true,");
+    w.raw("{\"message\":");
+    w.quoted(raw);
+    w.raw(',');
+    if (st.truncated) w.raw("\"ai_truncated\":true,");
     if (ev.format == InputFormat::json && ev.json_status != JsonStatus::ok) {
-      out.append("\"ai_parse_error\":");
-      append_string(out, to_string(ev.json_status));
-      out.push_back(',');
+      w.raw("\"ai_parse_error\":");
+      w.quoted(to_string(ev.json_status));
+      w.raw(',');
     }
   }
-  out.append("\"ai_log_type\":");
-  append_string(out, ev.log_type);
+  w.raw("\"ai_log_type\":");
+  w.quoted(ev.log_type);
   if (ev.format == InputFormat::text && !ev.fields.empty()) {
-    out.append(",\"ai_fields\":{");
-    // Separators as short appends: "key":"value" pairs are most of a text line's output.
+    w.raw(",\"ai_fields\":{");
     bool first = true;
     for (const Field& f : ev.fields) {
-      out.append(first ? "\"" : ",\"", first ? 1 : 2);
+      if (first) {
+        w.raw('"');
+      } else {
+        w.raw(",\"");
+      }
       first = false;
-      append_json_escaped(out, f.key);
-      out.append("\":\"", 3);
-      append_json_escaped(out, f.value);
-      out.push_back('"');
+      w.escaped(f.key);
+      w.raw("\":\"");
+      w.escaped(f.value);
+      w.raw('"');
     }
-    out.push_back('}');
+    w.raw('}');
   }
   const Indicators& ind = st.indicators;
-  out.append(",\"ai_entities\":{\"users\":");
-  append_list(out, st.users);
-  out.append(",\"hosts\":");
-  append_list(out, st.hosts);
-  out.append(",\"processes\":");
-  append_list(out, st.processes);
-  out.append(",\"command_lines\":");
-  append_list(out, st.command_lines);
-  out.append(",\"file_paths\":");
-  append_list(out, ind.file_paths);
-  out.append(",\"registry_keys\":");
-  append_list(out, ind.registry_keys);
-  out.append(",\"ips\":[");
-  bool first = true;
-  for (const auto* list : {&ind.ipv4, &ind.ipv6}) {
-    for (const auto& ip : *list) {
-      if (!first) out.push_back(',');
-      first = false;
-      out.append("{\"ip\":");
-      append_string(out, ip);
-      out.append(is_private_ip(ip) ? ",\"private\":true}" : ",\"private\":false}");
+  write_list(w, ",\"ai_entities\":{\"users\":[]", st.users);
+  write_list(w, ",\"hosts\":[]", st.hosts);
+  write_list(w, ",\"processes\":[]", st.processes);
+  write_list(w, ",\"command_lines\":[]", st.command_lines);
+  write_list(w, ",\"file_paths\":[]", ind.file_paths);
+  write_list(w, ",\"registry_keys\":[]", ind.registry_keys);
+  if (ind.ipv4.empty() && ind.ipv6.empty()) {
+    w.raw(",\"ips\":[]},\"ai_iocs\":{\"ips\":[]");
+  } else {
+    // Whether each address is private, asked once for both lists below.
+    thread_local std::vector<char> is_private;
+    is_private.clear();
+    for (const auto* list : {&ind.ipv4, &ind.ipv6}) {
+      for (const auto& ip : *list) is_private.push_back(is_private_ip(ip));
     }
-  }
-  out.append("]},\"ai_iocs\":{\"ips\":[");
-  first = true;
-  for (const auto* list : {&ind.ipv4, &ind.ipv6}) {
-    for (const auto& ip : *list) {
-      if (is_private_ip(ip)) continue;
-      if (!first) out.push_back(',');
-      first = false;
-      append_string(out, ip);
+    w.raw(",\"ips\":[");
+    std::size_t k = 0;
+    for (const auto* list : {&ind.ipv4, &ind.ipv6}) {
+      for (const auto& ip : *list) {
+        w.raw(k == 0 ? std::string_view("{\"ip\":") : std::string_view(",{\"ip\":"));
+        w.quoted(ip);
+        w.raw(is_private[k++] ? std::string_view(",\"private\":true}") : std::string_view(",\"private\":false}"));
+      }
     }
+    w.raw("]},\"ai_iocs\":{\"ips\":[");
+    bool first = true;
+    k = 0;
+    for (const auto* list : {&ind.ipv4, &ind.ipv6}) {
+      for (const auto& ip : *list) {
+        if (is_private[k++]) continue;
+        if (!first) w.raw(',');
+        first = false;
+        w.quoted(ip);
+      }
+    }
+    w.raw(']');
   }
-  out.append("],\"domains\":");
-  append_list(out, ind.domains);
-  out.append(",\"urls\":");
-  append_list(out, ind.urls);
-  out.append(",\"emails\":");
-  append_list(out, ind.emails);
-  out.append(",\"md5\":");
-  append_list(out, ind.md5);
-  out.append(",\"sha1\":");
-  append_list(out, ind.sha1);
-  out.append(",\"sha256\":");
-  append_list(out, ind.sha256);
-  out.append(",\"cves\":");
-  append_list(out, ind.cves);
-  out.append("},\"ai_attack_technique\":[");
+  write_list(w, ",\"domains\":[]", ind.domains);
+  write_list(w, ",\"urls\":[]", ind.urls);
+  write_list(w, ",\"emails\":[]", ind.emails);
+  write_list(w, ",\"md5\":[]", ind.md5);
+  write_list(w, ",\"sha1\":[]", ind.sha1);
+  write_list(w, ",\"sha256\":[]", ind.sha256);
+  write_list(w, ",\"cves\":[]", ind.cves);
+  w.raw("},\"ai_attack_technique\":[");
   for (std::size_t i = 0; i < st.techniques.size(); ++i) {
     const TechniqueHit& h = st.techniques[i];
-    if (i) out.push_back(',');
-    out.append("{\"id\":");
-    append_string(out, h.technique->id);
-    out.append(",\"name\":");
-    append_string(out, h.technique->name);
-    out.append(",\"tactics\":");
-    append_list(out, h.technique->tactics);
+    if (i) w.raw(',');
+    w.raw("{\"id\":");
+    w.quoted(h.technique->id);
+    w.raw(",\"name\":");
+    w.quoted(h.technique->name);
+    write_list(w, ",\"tactics\":[]", h.technique->tactics);
     char buf[32];
     std::snprintf(buf, sizeof buf, ",\"score\":%.2f}", h.score);
-    out.append(buf);
+    w.raw(std::string_view(buf));
   }
-  out.append("],\"ai_severity_score\":");
-  out.append(std::to_string(st.severity_score));
-  out.append(",\"ai_severity\":");
-  append_string(out, to_string(st.severity));
-  out.append(",\"ai_severity_reasons\":");
-  append_list(out, st.severity_reasons);
-  out.append(",\"ai_matched_rules\":[");
+  w.raw("],\"ai_severity_score\":");
+  char score[16];
+  const auto [score_end, ec] = std::to_chars(score, score + sizeof score, st.severity_score);
+  w.raw(std::string_view(score, static_cast<std::size_t>(score_end - score)));
+  w.raw(",\"ai_severity\":");
+  w.quoted(to_string(st.severity));
+  write_list(w, ",\"ai_severity_reasons\":[]", st.severity_reasons);
+  w.raw(",\"ai_matched_rules\":[");
   for (std::size_t i = 0; i < st.matched_rules.size(); ++i) {
     const SigmaRule* r = st.matched_rules[i];
-    if (i) out.push_back(',');
-    out.append("{\"id\":");
-    append_string(out, r->id);
-    out.append(",\"title\":");
-    append_string(out, r->title);
-    out.append(",\"level\":");
-    append_string(out, to_string(r->level));
-    out.append(",\"techniques\":");
-    append_list(out, r->techniques);
-    out.push_back('}');
+    if (i) w.raw(',');
+    w.raw("{\"id\":");
+    w.quoted(r->id);
+    w.raw(",\"title\":");
+    w.quoted(r->title);
+    w.raw(",\"level\":");
+    w.quoted(to_string(r->level));
+    write_list(w, ",\"techniques\":[]", r->techniques);
+    w.raw('}');
   }
-  out.append("]}");
+  w.raw("]}");
+  w.finish(out);
 }
 
 }  // namespace triagent::analysis

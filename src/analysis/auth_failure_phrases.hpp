@@ -1,8 +1,8 @@
 #pragma once
 // Whether a text mentions a failed authentication ("Failed password", "authentication failure",
 // "Invalid user", "POSSIBLE BREAK-IN"), in any ASCII case. The severity scorer asks this of most
-// events; each phrase holds exactly one space, so memchr over the spaces and a compare of the
-// phrase aligned on each one replaces a byte-by-byte automaton pass.
+// events; each phrase holds exactly one space, so the spaces between a phrase's two neighbour
+// bytes are found sixteen positions at a time and only those are compared with the phrases.
 //
 //   mentions_auth_failure("sshd[1]: Failed password for root");   // true
 

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <iterator>
 #include <string>
 
 #include "triagent/analysis/fang.hpp"
@@ -46,15 +48,23 @@ inline bool is_word(char c) { return kCharClass[static_cast<unsigned char>(c)] &
 bool is_email_local(char c) { return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'; }
 bool is_host_char(char c) { return is_alnum(c) || c == '.' || c == '-'; }
 
-bool url_stop(char c) {
-  return static_cast<unsigned char>(c) <= ' ' || c == '"' || c == '\'' || c == '<' || c == '>' || c == '`' ||
-         c == '|' || c == '\\' || c == '{' || c == '}' || c == '^';
-}
-
-bool path_stop(char c) {
-  return static_cast<unsigned char>(c) < ' ' || c == '"' || c == '\'' || c == '<' || c == '>' || c == '|' ||
-         c == '*' || c == '?' || c == ',' || c == ';' || c == '`';
-}
+// The bytes that end a URL or a path, by table: the path and URL loops test every byte they pass.
+enum : unsigned char {
+  kUrlStop = 1,
+  kPathStop = 2,       // control bytes (tab, CR, LF among them) and the path_stop() punctuation
+  kUnixPathStop = 4,   // also ends a '/' path: a backslash, brackets, '=' and ':'
+};
+constexpr std::array<unsigned char, 256> kStopClass = [] {
+  std::array<unsigned char, 256> t{};
+  for (int c = 0; c <= ' '; ++c) t[c] |= kUrlStop;
+  for (int c = 0; c < ' '; ++c) t[c] |= kPathStop;
+  for (unsigned char c : std::string_view("\"'<>`|\\{}^")) t[c] |= kUrlStop;
+  for (unsigned char c : std::string_view("\"'<>|*?,;`")) t[c] |= kPathStop;
+  for (unsigned char c : std::string_view("\\)]([=:")) t[c] |= kUnixPathStop;
+  return t;
+}();
+inline bool url_stop(char c) { return kStopClass[static_cast<unsigned char>(c)] & kUrlStop; }
+inline bool path_stop(char c) { return kStopClass[static_cast<unsigned char>(c)] & kPathStop; }
 
 // A space inside a path is kept only when the next word continues the path ("Program Files\x")
 // and does not start a new argument or a new path.
@@ -94,6 +104,7 @@ bool space_continues_key(std::string_view s, std::size_t sp) {
 }
 
 std::size_t scan_path(std::string_view s, std::size_t i, char sep, bool registry = false) {
+  const unsigned char stop = sep == '/' ? kPathStop | kUnixPathStop : kPathStop;
   std::size_t k = i;
   while (k < s.size()) {
     const char c = s[k];
@@ -102,8 +113,7 @@ std::size_t scan_path(std::string_view s, std::size_t i, char sep, bool registry
       ++k;
       continue;
     }
-    if (path_stop(c) || c == '\t' || c == '\n' || c == '\r') break;
-    if (sep == '/' && (c == '\\' || c == ')' || c == ']' || c == '(' || c == '[' || c == '=' || c == ':')) break;
+    if (kStopClass[static_cast<unsigned char>(c)] & stop) break;
     ++k;
   }
   // Sentence punctuation after a path is not part of it.
@@ -151,12 +161,49 @@ bool Indicators::add(std::vector<std::string>& list, std::string_view value) con
   return true;
 }
 
+namespace {
+// The TLDs in an open-addressing table of indexes into kTlds, keyed by a hash of the lower-cased
+// label: is_valid_domain() asks for the last label of every dotted word, and a binary search over
+// the sorted list took eleven string compares.
+class TldTable {
+ public:
+  TldTable() {
+    for (std::size_t t = 0; t < std::size(kTlds); ++t) {
+      std::size_t s = hash(kTlds[t]) & kMask;
+      while (slots_[s] != kEmpty) s = (s + 1) & kMask;
+      slots_[s] = static_cast<std::uint16_t>(t);
+    }
+  }
+  bool contains(std::string_view lower) const {
+    for (std::size_t s = hash(lower) & kMask; slots_[s] != kEmpty; s = (s + 1) & kMask) {
+      if (kTlds[slots_[s]] == lower) return true;
+    }
+    return false;
+  }
+
+ private:
+  static constexpr std::size_t kMask = 4095;  // about three slots for each TLD
+  static constexpr std::uint16_t kEmpty = 0xFFFF;
+  static_assert(std::size(kTlds) < kEmpty && std::size(kTlds) * 2 < kMask);
+  static std::uint32_t hash(std::string_view s) {
+    std::uint32_t h = 2166136261u;
+    for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+    return h ^ (h >> 15);
+  }
+  std::array<std::uint16_t, kMask + 1> slots_ = [] {
+    std::array<std::uint16_t, kMask + 1> a{};
+    a.fill(kEmpty);
+    return a;
+  }();
+};
+}  // namespace
+
 bool is_known_tld(std::string_view label) {
   if (label.empty() || label.size() > 24) return false;
   char buf[32];
   for (std::size_t i = 0; i < label.size(); ++i) buf[i] = ascii_lower(label[i]);
-  const std::string_view lower(buf, label.size());
-  return std::binary_search(std::begin(kTlds), std::end(kTlds), lower);
+  static const TldTable table;
+  return table.contains(std::string_view(buf, label.size()));
 }
 
 bool parse_ipv4(std::string_view s) { return is_ipv4_address(s); }
@@ -164,7 +211,15 @@ bool parse_ipv4(std::string_view s) { return is_ipv4_address(s); }
 // "::" alone is a valid address but never a useful indicator. Without "::" an address has at
 // least six colons: times such as "10:00:01" are rejected before the full parse.
 bool parse_ipv6(std::string_view s) {
-  if (s.find("::") == std::string_view::npos && std::count(s.begin(), s.end(), ':') < 6) return false;
+  // One pass for both tests (most candidates are times and hex words before a ':').
+  std::size_t colons = 0;
+  bool double_colon = false;
+  for (std::size_t k = 0; k < s.size(); ++k) {
+    if (s[k] != ':') continue;
+    ++colons;
+    double_colon = double_colon || (k + 1 < s.size() && s[k + 1] == ':');
+  }
+  if (!double_colon && colons < 6) return false;
   return s != "::" && is_ipv6_address(s);
 }
 
@@ -191,6 +246,10 @@ bool is_private_ip(std::string_view ip) {
 
 bool is_valid_domain(std::string_view s) {
   if (s.size() < 4 || s.size() > 253) return false;
+  // The last label first: most dotted words that are no domain ("org.apache.hadoop.MapTask",
+  // "file.log") end in no TLD, and one table probe says so before every label is checked.
+  const auto last_dot = s.rfind('.');
+  if (last_dot == std::string_view::npos || !is_known_tld(s.substr(last_dot + 1))) return false;
   std::size_t labels = 0;
   std::size_t start = 0;
   std::string_view last;
@@ -279,95 +338,112 @@ void IocExtractor::scan_fanged(std::string_view s, Indicators& out, int depth) c
       ++i;
       continue;
     }
-    // Registry keys, before drive paths and DOMAIN\user (both look alike).
-    if (options_.paths && (c == 'H' || c == 'h' || c == '\\')) {
-      bool hive = false;
-      for (auto h : kHives) {
-        if (istarts_with(s.substr(i), h)) {
-          hive = true;
-          break;
+    // A letter or digit other than 'H' or 'h' and not before a ':' starts no key or path below:
+    // most starts are such words, and go straight to the word.
+    const bool plain_word_start = is_alnum(c) && (c | 0x20) != 'h' && !(i + 1 < n && s[i + 1] == ':');
+    if (!plain_word_start) {
+      // Registry keys, before drive paths and DOMAIN\user (both look alike).
+      // (Every hive name starts "HK" or "\\R", in any case.)
+      if (options_.paths && (c == 'H' || c == 'h' || c == '\\') && i + 1 < n &&
+          (s[i + 1] | 0x20) == (c == '\\' ? 'r' : 'k')) {
+        bool hive = false;
+        for (auto h : kHives) {
+          if (istarts_with(s.substr(i), h)) {
+            hive = true;
+            break;
+          }
+        }
+        if (hive) {
+          const std::size_t end = scan_path(s, i, '\\', true);
+          if (end > i + 5) out.add(out.registry_keys, s.substr(i, end - i));
+          i = end;
+          continue;
         }
       }
-      if (hive) {
-        const std::size_t end = scan_path(s, i, '\\', true);
-        if (end > i + 5) out.add(out.registry_keys, s.substr(i, end - i));
+      // "<HKCU>\Software\..." as some reports write it.
+      if (options_.paths && c == '<' && i + 6 < n && s[i + 1] == 'H' && s[i + 2] == 'K') {
+        const auto close = s.find('>', i);
+        if (close != std::string_view::npos && close - i <= 6 && close + 1 < n && s[close + 1] == '\\') {
+          const std::size_t end = scan_path(s, close + 1, '\\', true);
+          thread_local std::string key;
+          key.assign(s.substr(i + 1, close - i - 1));
+          key.append(s.substr(close + 1, end - close - 1));
+          out.add(out.registry_keys, key);
+          i = end;
+          continue;
+        }
+      }
+      // Windows drive paths "C:\..." and UNC "\\server\share".
+      if (options_.paths && ((is_alpha(c) && i + 2 < n && s[i + 1] == ':' && s[i + 2] == '\\' &&
+                              (i + 3 < n && !is_space(s[i + 3]))) ||
+                             (c == '\\' && i + 2 < n && s[i + 1] == '\\' && is_alnum(s[i + 2])))) {
+        const std::size_t end = scan_path(s, i, '\\');
+        if (end > i + 3) out.add(out.file_paths, s.substr(i, end - i));
         i = end;
         continue;
       }
-    }
-    // "<HKCU>\Software\..." as some reports write it.
-    if (options_.paths && c == '<' && i + 6 < n && s[i + 1] == 'H' && s[i + 2] == 'K') {
-      const auto close = s.find('>', i);
-      if (close != std::string_view::npos && close - i <= 6 && close + 1 < n && s[close + 1] == '\\') {
-        const std::size_t end = scan_path(s, close + 1, '\\', true);
-        thread_local std::string key;
-        key.assign(s.substr(i + 1, close - i - 1));
-        key.append(s.substr(close + 1, end - close - 1));
-        out.add(out.registry_keys, key);
-        i = end;
-        continue;
-      }
-    }
-    // Windows drive paths "C:\..." and UNC "\\server\share".
-    if (options_.paths && ((is_alpha(c) && i + 2 < n && s[i + 1] == ':' && s[i + 2] == '\\' &&
-                            (i + 3 < n && !is_space(s[i + 3]))) ||
-                           (c == '\\' && i + 2 < n && s[i + 1] == '\\' && is_alnum(s[i + 2])))) {
-      const std::size_t end = scan_path(s, i, '\\');
-      if (end > i + 3) out.add(out.file_paths, s.substr(i, end - i));
-      i = end;
-      continue;
-    }
-    // Unix paths: at least two segments, starting at a word boundary.
-    if (options_.paths && c == '~' && i + 2 < n && s[i + 1] == '/' && is_word(s[i + 2])) {
-      const std::size_t end = scan_path(s, i, '/');
-      if (end > i + 2) out.add(out.file_paths, s.substr(i, end - i));
-      i = end;
-      continue;
-    }
-    if (options_.paths && c == '/' && (i == 0 || prev == ' ' || prev == '"' || prev == '\'' || prev == '=' ||
-                                       prev == '(' || prev == '\t' || prev == '[')) {
-      if (i + 1 < n && (is_alpha(s[i + 1]) || s[i + 1] == '.' || s[i + 1] == '_' || s[i + 1] == '~')) {
+      // Unix paths: at least two segments, starting at a word boundary.
+      if (options_.paths && c == '~' && i + 2 < n && s[i + 1] == '/' && is_word(s[i + 2])) {
         const std::size_t end = scan_path(s, i, '/');
-        const std::string_view path = s.substr(i, end - i);
-        if (path.find('/', 1) != std::string_view::npos && path.find("//") == std::string_view::npos &&
-            path.back() != '/') {
-          out.add(out.file_paths, path);
-        }
-        i = end > i ? end : i + 1;
+        if (end > i + 2) out.add(out.file_paths, s.substr(i, end - i));
+        i = end;
         continue;
       }
-    }
-    // IPv6 starting with "::"
-    if (c == ':' && i + 1 < n && s[i + 1] == ':') {
-      std::size_t e = i;
-      while (e < n && (is_hex(s[e]) || s[e] == ':' || s[e] == '.')) ++e;
-      const std::string_view cand = s.substr(i, e - i);
-      if ((e == n || !is_alnum(s[e])) && cand.size() > 2 && parse_ipv6(cand)) out.add(out.ipv6, cand);
-      i = e;
-      continue;
-    }
-    if (!is_alnum(c)) {
-      ++i;
-      continue;
+      if (options_.paths && c == '/' && (i == 0 || prev == ' ' || prev == '"' || prev == '\'' || prev == '=' ||
+                                         prev == '(' || prev == '\t' || prev == '[')) {
+        if (i + 1 < n && (is_alpha(s[i + 1]) || s[i + 1] == '.' || s[i + 1] == '_' || s[i + 1] == '~')) {
+          const std::size_t end = scan_path(s, i, '/');
+          const std::string_view path = s.substr(i, end - i);
+          if (path.find('/', 1) != std::string_view::npos && path.find("//") == std::string_view::npos &&
+              path.back() != '/') {
+            out.add(out.file_paths, path);
+          }
+          i = end > i ? end : i + 1;
+          continue;
+        }
+      }
+      // IPv6 starting with "::"
+      if (c == ':' && i + 1 < n && s[i + 1] == ':') {
+        std::size_t e = i;
+        while (e < n && (is_hex(s[e]) || s[e] == ':' || s[e] == '.')) ++e;
+        const std::string_view cand = s.substr(i, e - i);
+        if ((e == n || !is_alnum(s[e])) && cand.size() > 2 && parse_ipv6(cand)) out.add(out.ipv6, cand);
+        i = e;
+        continue;
+      }
+      if (!is_alnum(c)) {
+        ++i;
+        continue;
+      }
     }
     // A word: letters, digits, '.', '-', '_'.
     // The classes of its bytes ANDed (ORed) together say whether all (any) are of a class: all hex,
     // all digits and dots, any dot.
-    std::size_t e = i;
+    // (By pointer: with an index into s the loop reloaded the text's bounds on every byte.)
+    const auto* const text = reinterpret_cast<const unsigned char*>(s.data());
+    const unsigned char* w = text + i;
     unsigned char every = 0xFF;
     unsigned char any = 0;
-    while (e < n) {
-      const unsigned char k = kCharClass[static_cast<unsigned char>(s[e])];
+    for (const unsigned char* const end = text + n; w != end; ++w) {
+      const unsigned char k = kCharClass[*w];
       if (!(k & kWordChar)) break;
       every &= k;
       any |= k;
-      ++e;
     }
+    std::size_t e = static_cast<std::size_t>(w - text);
     const bool all_hex = every & kHexChar;
     const bool only_digits_dots = every & kDigitOrDotChar;
     const bool has_dot = any & kDotChar;
     std::string_view word = s.substr(i, e - i);
     const char next = e < n ? s[e] : ' ';
+    // Most words are no indicator and start none: every test below needs a ':', '@' or '\\' after
+    // the word, a dot in it, a 'c' first (CVE) or a hash's length of hex digits (such a word has no
+    // '.' or '-' to trim).
+    if (!has_dot && next != ':' && next != '@' && next != '\\' && (c | 0x20) != 'c' &&
+        !(all_hex && (word.size() == 32 || word.size() == 40 || word.size() == 64))) {
+      i = e;
+      continue;
+    }
 
     // URL: scheme "://"
     if (next == ':' && e + 2 < n && s[e + 1] == '/' && s[e + 2] == '/' && word.size() <= 10 &&

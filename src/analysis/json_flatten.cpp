@@ -3,6 +3,7 @@
 #include <array>
 #include <bit>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "triagent/analysis/text_util.hpp"
@@ -42,10 +43,14 @@ class Flattener {
     while (true) {
       skip_ws();
       if (p_ == end_ || *p_ != '"') return JsonStatus::syntax_error;
-      key_.clear();
-      if (!parse_string(key_)) return JsonStatus::syntax_error;
+      std::string_view key;
+      if (!plain_string(key)) {  // a key with escapes
+        key_.clear();
+        if (!parse_string(key_)) return JsonStatus::syntax_error;
+        key = key_;
+      }
       if (base > 0) path_.push_back('.');
-      path_.append(key_.substr(0, limits_.max_key_path > path_.size() ? limits_.max_key_path - path_.size() : 0));
+      path_.append(key.substr(0, limits_.max_key_path > path_.size() ? limits_.max_key_path - path_.size() : 0));
       skip_ws();
       if (p_ == end_ || *p_ != ':') return JsonStatus::syntax_error;
       ++p_;
@@ -107,6 +112,11 @@ class Flattener {
         return parse_array(depth + 1);
       case '"': {
         if (out_.size() >= limits_.max_fields) return JsonStatus::too_many_fields;
+        std::string_view plain;
+        if (plain_string(plain)) {
+          out_.add(path_, plain);
+          return JsonStatus::ok;
+        }
         std::string& v = out_.add(path_);
         if (!parse_string(v)) return JsonStatus::syntax_error;
         return JsonStatus::ok;
@@ -176,22 +186,36 @@ class Flattener {
     }
   }
 
+  // The first '"' or '\\' at or after `from`, or end_: sixteen bytes at a time, then the bytes
+  // after the last block one by one (most keys and values are short).
+  const char* quote_or_backslash(const char* from) const {
+    const char* q = from;
+    while (end_ - q >= 16) {
+      const auto [low, high] = block16_matches<0, '"', '\\'>(q);
+      if (low != 0 || high != 0) return q + (low != 0 ? std::countr_zero(low) >> 3 : 8 + (std::countr_zero(high) >> 3));
+      q += 16;
+    }
+    while (q != end_ && *q != '"' && *q != '\\') ++q;
+    return q;
+  }
+
+  // A string starting at '"' without escapes (most keys and values): its bytes as a view of the
+  // input, past its closing quote. False, and nothing read, for any other string.
+  bool plain_string(std::string_view& out) {
+    const char* q = quote_or_backslash(p_ + 1);
+    if (q == end_ || *q != '"') return false;
+    out = std::string_view(p_ + 1, static_cast<std::size_t>(q - p_ - 1));
+    p_ = q + 1;
+    return true;
+  }
+
   // Reads a string starting at '"' into `out` (appending), unescaping.
   bool parse_string(std::string& out) {
     ++p_;  // opening quote
     while (p_ != end_) {
-      // Copy the run up to the next quote or backslash in one go, found sixteen bytes at a time
-      // (most keys and values are short: the bytes after the last block are looked at one by one).
+      // Copy the run up to the next quote or backslash in one go.
       const char* run = p_;
-      while (end_ - p_ >= 16) {
-        const auto [low, high] = block16_matches<0, '"', '\\'>(p_);
-        if (low != 0 || high != 0) {
-          p_ += low != 0 ? std::countr_zero(low) >> 3 : 8 + (std::countr_zero(high) >> 3);
-          break;
-        }
-        p_ += 16;
-      }
-      while (p_ != end_ && *p_ != '"' && *p_ != '\\') ++p_;
+      p_ = quote_or_backslash(p_);
       out.append(run, static_cast<std::size_t>(p_ - run));
       if (p_ == end_) return false;
       if (*p_ == '"') {
@@ -295,6 +319,10 @@ JsonStatus flatten_json(std::string_view text, FieldList& out, const JsonLimits&
 }
 
 void append_json_escaped(std::string& out, std::string_view s) {
+  if (is_json_plain(s)) {
+    out.append(s);
+    return;
+  }
   static constexpr char kHex[] = "0123456789abcdef";
   std::size_t i = 0;
   while (i < s.size()) {
@@ -305,8 +333,20 @@ void append_json_escaped(std::string& out, std::string_view s) {
       return t;
     }();
     std::size_t j = i;
-    while (s.size() - j >= 8 && !block_has_json_special(load8(s.data() + j))) j += 8;
-    while (j < s.size() && kPlain[static_cast<unsigned char>(s[j])]) ++j;
+    // Sixteen bytes per step to the first byte that needs escaping, then the short tail by words
+    // and bytes (no load may read past the end of s).
+    bool special_found = false;
+    for (; s.size() - j >= 16; j += 16) {
+      if (const unsigned bits = json_special_bits16(s.data() + j)) {
+        j += static_cast<std::size_t>(std::countr_zero(bits));
+        special_found = true;
+        break;
+      }
+    }
+    if (!special_found) {
+      if (s.size() - j >= 8 && !block_has_json_special(load8(s.data() + j))) j += 8;
+      while (j < s.size() && kPlain[static_cast<unsigned char>(s[j])]) ++j;
+    }
     out.append(s.data() + i, j - i);
     i = j;
     if (i >= s.size()) break;

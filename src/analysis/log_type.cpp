@@ -8,8 +8,8 @@
 namespace triagent::analysis {
 namespace {
 
-const std::string* first_of(const FieldList& f, std::initializer_list<std::string_view> names) {
-  for (auto n : names) {
+const std::string* first_of(const FieldList& f, std::initializer_list<FieldName> names) {
+  for (const FieldName& n : names) {
     if (const std::string* v = f.find(n)) {
       if (!v->empty()) return v;
     }
@@ -51,11 +51,11 @@ const char* sysmon_category(long long id) {
 // Gives Security/PowerShell events the field names Sigma's process_creation and ps_* rules use.
 void add_windows_aliases(ParsedEvent& ev, long long id) {
   FieldList& f = ev.fields;
-  auto alias = [&f](std::string_view to, std::string_view from) {
+  auto alias = [&f](FieldName to, FieldName from) {
     if (f.find(to) == nullptr) {
       if (const std::string* v = f.find(from)) {
         const std::string copy = *v;
-        f.add(to, copy);
+        f.add(to.text, copy);
       }
     }
   };

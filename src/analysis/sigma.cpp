@@ -489,11 +489,11 @@ bool field_test_matches(const FieldTest& t, const ParsedEvent& ev, const Literal
     if (p.literal_id >= 0 && !hits.test(p.literal_id)) return false;
     if (fields_scanned && p.field_literal_id >= 0 && p.ref_field.empty() && !hits.test(p.field_literal_id)) return false;
     if (p.kind == Pattern::Kind::exists) {
-      const bool present = ev.fields.find(t.field) != nullptr;
+      const bool present = ev.fields.find_hashed(t.field, t.field_hash) != nullptr;
       return present == p.exists;
     }
     if (p.kind == Pattern::Kind::null_or_empty) {
-      const std::string* v = ev.fields.find(t.field);
+      const std::string* v = ev.fields.find_hashed(t.field, t.field_hash);
       return v == nullptr || v->empty();
     }
     if (!p.ref_field.empty()) {

@@ -21,4 +21,10 @@ bool might_be_defanged(std::string_view text);
 void fang(std::string_view text, std::string& out);
 std::string fang(std::string_view text);
 
+namespace detail {
+// might_be_defanged() one position at a time, without its block screening: the reference the
+// unit tests hold it to.
+bool might_be_defanged_by_bytes(std::string_view text);
+}  // namespace detail
+
 }  // namespace triagent::analysis

@@ -11,9 +11,21 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
+#include "triagent/analysis/field_name_hash.hpp"
+
 namespace triagent::analysis {
+
+// A field name written in the source, hashed (FieldList::name_hash) at compile time: the log-type
+// probes and the analyzer look up dozens of names by literal for every event.
+struct FieldName {
+  template <std::size_t N>
+  consteval FieldName(const char (&literal)[N]) : text(literal, N - 1), hash(field_name_hash(text)) {}
+  std::string_view text;
+  std::uint64_t hash;
+};
 
 struct Field {
   std::string key;    // full dotted path, e.g. "Event.System.EventID"
@@ -40,7 +52,15 @@ class FieldList {
 
   // First value whose full key equals `name` (case-insensitive); when `name` has no dot, also the
   // first whose last path element equals it. nullptr when absent.
-  const std::string* find(std::string_view name) const;
+  const std::string* find(FieldName name) const { return find_hashed(name.text, name.hash); }
+  template <class Name>
+    requires(std::is_convertible_v<const Name&, std::string_view> && !std::is_array_v<Name>)
+  const std::string* find(const Name& name) const {  // a name known only at run time
+    const std::string_view text = name;
+    return find_hashed(text, name_hash(text));
+  }
+  // find() for a name whose name_hash() is known.
+  const std::string* find_hashed(std::string_view name, std::uint64_t hash) const;
 
   // Calls fn(value) for every field matching `name` as find() does (arrays repeat a key).
   template <class Fn>
@@ -57,8 +77,10 @@ class FieldList {
     }
   }
 
-  // Hash of a field name as for_each_hashed() expects it (case-insensitive, FNV-1a).
-  static std::uint64_t name_hash(std::string_view name);
+  // Hash of a field name as for_each_hashed() expects it (case-insensitive). Eight bytes per step,
+  // ASCII-lower-cased together (field_name_hash.hpp); constexpr, so the names the analyzer looks up
+  // by literal are hashed at compile time.
+  static constexpr std::uint64_t name_hash(std::string_view name) { return field_name_hash(name); }
 
   // for_each_index() for a name whose name_hash() was computed once (rules do this at load).
   template <class Fn>

@@ -8,9 +8,13 @@
 //   // status == JsonStatus::ok; fields: a.b=1, a.b=2, c=x
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
 #include <string_view>
 
 #include "triagent/analysis/field_list.hpp"
+#include "triagent/core/byte_blocks.hpp"
 
 namespace triagent::analysis {
 
@@ -36,5 +40,33 @@ JsonStatus flatten_json(std::string_view text, FieldList& out, const JsonLimits&
 // Appends `s` to `out` as a JSON string body (no quotes), escaping control characters, quotes,
 // backslashes, and replacing invalid UTF-8 with U+FFFD so the output is always valid JSON.
 void append_json_escaped(std::string& out, std::string_view s);
+
+// Whether append_json_escaped() would append `s` unchanged: no control byte, '"', '\\' or
+// non-ASCII byte. By whole-block tests whatever its length: sixteen bytes per step and a last
+// block that overlaps the one before, two overlapping words for eight to fifteen bytes, two
+// overlapping four-byte halves of one word below that. Most strings written are short field
+// names and values without such a byte, and then no byte loop runs.
+inline bool is_json_plain(std::string_view s) {
+  const char* p = s.data();
+  const std::size_t n = s.size();
+  if (n >= 16) {
+    for (std::size_t j = 0; j + 16 < n; j += 16) {
+      if (json_special_bits16(p + j) != 0) return false;
+    }
+    return json_special_bits16(p + n - 16) == 0;
+  }
+  if (n >= 8) return !block_has_json_special(load8(p)) && !block_has_json_special(load8(p + n - 8));
+  if (n >= 4) {
+    std::uint32_t lo, hi;
+    std::memcpy(&lo, p, 4);
+    std::memcpy(&hi, p + n - 4, 4);
+    return !block_has_json_special(lo | static_cast<std::uint64_t>(hi) << 32);
+  }
+  for (std::size_t j = 0; j < n; ++j) {
+    const auto c = static_cast<unsigned char>(p[j]);
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return false;
+  }
+  return true;
+}
 
 }  // namespace triagent::analysis
