@@ -40,6 +40,9 @@ Result<nlohmann::json> parse_untrusted_json(std::string_view text, int max_depth
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     return make_error(ErrorCode::invalid_argument, "malformed JSON at byte " + std::to_string(e.byte));
+  } catch (const nlohmann::json::out_of_range&) {
+    // A number beyond a double ("1e999"): nlohmann throws this one from the parser too.
+    return make_error(ErrorCode::invalid_argument, "malformed JSON: a number is out of range");
   }
 }
 

@@ -93,6 +93,21 @@ const nlohmann::json* find_pointer(const nlohmann::json& j, std::string_view poi
   }
 }
 
+std::optional<std::vector<std::string>> pointer_tokens(std::string_view pointer) {
+  std::vector<std::string> tokens;
+  if (pointer.empty()) return tokens;
+  if (pointer[0] != '/') return std::nullopt;
+  std::size_t pos = 1;
+  while (true) {
+    std::size_t end = pointer.find('/', pos);
+    auto token = unescape_token(pointer.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos));
+    if (!token) return std::nullopt;
+    tokens.push_back(std::move(*token));
+    if (end == std::string_view::npos) return tokens;
+    pos = end + 1;
+  }
+}
+
 std::string truncate_utf8(std::string s, std::size_t max_bytes) {
   if (s.size() <= max_bytes) return s;
   std::size_t cut = max_bytes;

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace triagent::ingress {
 
@@ -33,6 +34,10 @@ const nlohmann::json* first_present(std::initializer_list<const nlohmann::json*>
 
 // RFC 6901 pointer ("/a/0/b~1c"); nullptr when it is malformed or names nothing. "" is the root.
 const nlohmann::json* find_pointer(const nlohmann::json& j, std::string_view pointer);
+
+// The unescaped tokens of an RFC 6901 pointer ("/a~1b/0" -> {"a/b", "0"}); nullopt when it is
+// malformed. "" (the root) has none.
+std::optional<std::vector<std::string>> pointer_tokens(std::string_view pointer);
 
 // A non-empty string value, cut to `max_bytes` on a UTF-8 boundary; nullopt otherwise.
 std::optional<std::string> text_at(const nlohmann::json* v, std::size_t max_bytes);

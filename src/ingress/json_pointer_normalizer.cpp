@@ -6,8 +6,31 @@
 
 namespace triagent::ingress {
 
+namespace {
+
+// Every pointer normalize() follows. An empty tenant pointer is not followed (the root is never
+// an id), so it is left out rather than turning the subset reader off.
+std::vector<std::string> mapped_pointers(const FieldMapping& m) {
+  std::vector<std::string> out{m.external_id, m.title, m.severity, m.time};
+  if (!m.tenant.empty()) out.push_back(m.tenant);
+  for (const auto* list : {&m.hosts, &m.users, &m.ips, &m.hashes, &m.processes, &m.files, &m.domains}) {
+    out.insert(out.end(), list->begin(), list->end());
+  }
+  return out;
+}
+
+}  // namespace
+
 JsonPointerNormalizer::JsonPointerNormalizer(Style style, FieldMapping mapping)
-    : style_(std::move(style)), mapping_(std::move(mapping)) {}
+    : style_(std::move(style)), mapping_(std::move(mapping)), subset_(mapped_pointers(mapping_)) {}
+
+Result<Incident> JsonPointerNormalizer::normalize_text(std::string_view body) const {
+  auto tree = subset_.read(body);
+  if (!tree) return Normalizer::normalize_text(body);
+  auto incident = normalize(std::move(*tree));
+  if (incident) incident->raw = nullptr;
+  return incident;
+}
 
 std::unique_ptr<Normalizer> JsonPointerNormalizer::dataset(FieldMapping mapping) {
   return std::make_unique<JsonPointerNormalizer>(

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "ingress/field_values.hpp"
+#include "ingress/json_pointer_subset.hpp"
 #include "triagent/ingress/normalizer.hpp"
 
 namespace triagent::ingress {
@@ -30,10 +31,14 @@ class JsonPointerNormalizer final : public Normalizer {
 
   const std::string& source() const override { return style_.source; }
   Result<Incident> normalize(nlohmann::json body) const override;
+  // Builds only what the mapping's pointers reach (JsonPointerSubset), falling back to the full
+  // parse for a body the subset reader declines.
+  Result<Incident> normalize_text(std::string_view body) const override;
 
  private:
   Style style_;
   FieldMapping mapping_;
+  JsonPointerSubset subset_;
 };
 
 }  // namespace triagent::ingress

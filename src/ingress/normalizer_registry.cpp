@@ -3,9 +3,18 @@
 #include "ingress/json_pointer_normalizer.hpp"
 #include "ingress/singularity_normalizer.hpp"
 #include "ingress/vigilance_normalizer.hpp"
+#include "triagent/core/json_safety.hpp"
 #include "triagent/ingress/normalizer.hpp"
 
 namespace triagent {
+
+Result<Incident> Normalizer::normalize_text(std::string_view body) const {
+  auto parsed = parse_untrusted_json(body);
+  if (!parsed) return parsed.error();
+  auto incident = normalize(std::move(*parsed));
+  if (incident) incident->raw = nullptr;
+  return incident;
+}
 
 const std::vector<std::string>& known_webhook_sources() {
   static const std::vector<std::string> sources{"dataset", "singularity", "vigilance", "generic"};

@@ -3,7 +3,6 @@
 #include <nlohmann/json.hpp>
 
 #include "triagent/core/ids.hpp"
-#include "triagent/core/json_safety.hpp"
 #include "triagent/ingress/routes.hpp"
 #include "triagent/ingress/webhook_auth.hpp"
 #include "triagent/observability/log.hpp"
@@ -67,14 +66,7 @@ void handle_webhook(const std::shared_ptr<WebhookContext>& ctx, ServerRequest re
     respond(overloaded_response(*ctx->config));
     return;
   }
-  auto body = parse_untrusted_json(req.body);
-  if (!body) {
-    stats.invalid++;
-    bump(counters.invalid);
-    respond(ServerResponse::error(400, body.error().message));
-    return;
-  }
-  auto incident = source.normalizer->normalize(std::move(*body));
+  auto incident = source.normalizer->normalize_text(req.body);
   if (!incident) {
     stats.invalid++;
     bump(counters.invalid);

@@ -39,5 +39,17 @@ TEST(JsonSafety, NamesTheByteOfMalformedInput) {
   EXPECT_NE(j.error().message.find("malformed JSON at byte"), std::string::npos);
 }
 
+// nlohmann throws out_of_range, not parse_error, for a number beyond a double; it must still be a
+// plain invalid_argument (a webhook answered 400), not an exception that escapes to the caller.
+TEST(JsonSafety, RefusesANumberBeyondADoubleAsMalformed) {
+  for (const char* text : {R"({"a": 1e999})", R"([-1e999])", "1E400"}) {
+    auto j = parse_untrusted_json(text);
+    ASSERT_FALSE(j) << text;
+    EXPECT_EQ(j.error().code, ErrorCode::invalid_argument);
+    EXPECT_EQ(j.error().message, "malformed JSON: a number is out of range");
+  }
+  EXPECT_TRUE(parse_untrusted_json(R"({"a": 1e300})"));
+}
+
 }  // namespace
 }  // namespace triagent

@@ -20,7 +20,8 @@ inline constexpr int kMaxJsonDepth = 64;
 int json_nesting_depth(std::string_view text, int limit);
 
 // Parses `text` when it nests at most `max_depth` levels; otherwise, or when it is not JSON, an
-// invalid_argument error ("JSON nested deeper than 64 levels", "malformed JSON at byte 17").
+// invalid_argument error ("JSON nested deeper than 64 levels", "malformed JSON at byte 17",
+// "malformed JSON: a number is out of range").
 Result<nlohmann::json> parse_untrusted_json(std::string_view text, int max_depth = kMaxJsonDepth);
 
 }  // namespace triagent

@@ -8,10 +8,12 @@
 //
 //   auto n = make_normalizer("singularity", source_config);
 //   Result<Incident> inc = n->normalize(body_json);
+//   Result<Incident> inc = n->normalize_text(request_body);   // the webhook route's way in
 
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "triagent/config/config.hpp"
@@ -26,6 +28,11 @@ class Normalizer {
   virtual const std::string& source() const = 0;
   // By value: the body ends up in Incident::raw, moved rather than copied when the caller is done with it.
   virtual Result<Incident> normalize(nlohmann::json body) const = 0;
+  // The body as received. Incident::raw is left null: the caller keeps the text (a job's payload
+  // holds the body verbatim). A body that is not JSON, or nests too deeply, is an invalid_argument
+  // error too. By default the body is parsed in full and given to normalize(); a normalizer that
+  // reads only a few fields may read less, with the same result.
+  virtual Result<Incident> normalize_text(std::string_view body) const;
 };
 
 // The source names that have a normalizer: "dataset", "singularity", "vigilance", "generic".
