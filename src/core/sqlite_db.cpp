@@ -15,6 +15,10 @@ void Statement::bind(int index, std::string_view text) {
   sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
+void Statement::bind_unowned(int index, std::string_view text) {
+  sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+}
+
 StepResult Statement::step() {
   switch (sqlite3_step(stmt_)) {
     case SQLITE_ROW: return StepResult::row;

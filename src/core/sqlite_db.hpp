@@ -34,7 +34,11 @@ class Statement {
 
   void bind(int index, std::int64_t value);
   void bind(int index, double value);
-  void bind(int index, std::string_view text);
+  void bind(int index, std::string_view text);  // copied: the caller's buffer may go before step()
+  // Not copied (SQLITE_STATIC): `text` must stay alive and unchanged until the statement is reset,
+  // e.g. within one StatementUse. For large values on hot paths, where the copy and its
+  // allocation cost more than the insert around them.
+  void bind_unowned(int index, std::string_view text);
   StepResult step();
   // Steps until done; the error (as an Error) if any step fails.
   Result<void> run();
@@ -84,7 +88,6 @@ class SqliteDb {
 
   bool in_transaction() const;
   std::int64_t changes() const;
-  // The rowid of the last row an INSERT on this connection added.
 
  private:
   SqliteDb(sqlite3* db, std::string label) : db_(db), label_(std::move(label)) {}

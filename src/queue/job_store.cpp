@@ -96,13 +96,13 @@ Result<EnqueueOutcome> JobStore::enqueue(const NewJob& job) {
   if (!st) return st.error();
   std::int64_t id = 0;
   {
-    StatementUse use(**st);
-    (*st)->bind(1, job.kind);
-    (*st)->bind(2, job.dedupe_key);
-    (*st)->bind(3, job.payload);
+    StatementUse use(**st);  // resets the statement before `job`, whose text is bound unowned, can go
+    (*st)->bind_unowned(1, job.kind);
+    (*st)->bind_unowned(2, job.dedupe_key);
+    (*st)->bind_unowned(3, job.payload);
     (*st)->bind(4, now);
     (*st)->bind(5, std::int64_t{job.max_attempts > 0 ? job.max_attempts : options_.default_max_attempts});
-    (*st)->bind(6, job.traceparent);
+    (*st)->bind_unowned(6, job.traceparent);
     (*st)->bind(7, next_id_);
     if ((*st)->step() != StepResult::done) return db_->last_error("enqueue");
     if (db_->changes() == 1) id = next_id_++;
