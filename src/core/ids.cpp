@@ -51,17 +51,15 @@ class TraceIdGenerator {
 
   // `words` random 64-bit words as lower-case hex, never all zero (an all-zero id is invalid).
   std::string hex(std::size_t words) {
-    std::string out;
-    out.reserve(words * 16);
+    std::string out(words * 16, '0');  // filled by index: a push_back per digit cost more than the RNG
     for (;;) {
       std::uint64_t any = 0;
       for (std::size_t w = 0; w < words; ++w) {
         const std::uint64_t v = next();
         any |= v;
-        for (int shift = 60; shift >= 0; shift -= 4) out.push_back(kHexDigits[(v >> shift) & 0xF]);
+        for (std::size_t k = 0; k < 16; ++k) out[w * 16 + k] = kHexDigits[(v >> (60 - 4 * k)) & 0xF];
       }
       if (any != 0) return out;
-      out.clear();
     }
   }
 
@@ -125,6 +123,11 @@ std::optional<TraceContext> TraceContext::parse(std::string_view h) {
 
 TraceContext TraceContext::child() const { return TraceContext{trace_id, trace_ids().hex(1), flags}; }
 
-std::string TraceContext::to_header() const { return "00-" + trace_id + "-" + span_id + "-" + flags; }
+std::string TraceContext::to_header() const {
+  std::string out;
+  out.reserve(6 + trace_id.size() + span_id.size() + flags.size());
+  out.append("00-").append(trace_id).append("-").append(span_id).append("-").append(flags);
+  return out;
+}
 
 }  // namespace triagent

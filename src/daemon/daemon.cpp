@@ -145,7 +145,7 @@ int run_daemon(const Config& cfg, std::ostream& out) {
   register_health_routes(router, health);
   register_ui_routes(router);
 
-  auto server = HttpServer::start(ioc, cfg.server, [&router](ServerRequest req, Responder respond) {
+  auto server = HttpServer::start(ioc, cfg.server, [&router](ServerRequest&& req, Responder&& respond) {
     router.dispatch(std::move(req), std::move(respond));
   });
   if (!server) {

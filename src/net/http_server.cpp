@@ -1,6 +1,7 @@
 #include "triagent/net/http_server.hpp"
 
 #include <atomic>
+#include <iterator>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -388,9 +389,9 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
     }
   }
 
-  void invoke_handler(ServerRequest request, std::function<void(ServerResponse)> respond) {
+  void invoke_handler(ServerRequest&& request, std::function<void(ServerResponse)> respond) {
     try {
-      handler_(std::move(request), respond);
+      handler_(std::move(request), Responder(respond));  // a copy: the catch below may still need it
     } catch (const std::exception& e) {
       log::error("http", "handler threw", {}, {{"error", e.what()}});
       respond(ServerResponse::error(500, "internal error"));
@@ -404,9 +405,14 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
     auto q = out.target.find('?');
     out.path = out.target.substr(0, q);
     if (q != std::string::npos) out.query = out.target.substr(q + 1);
+    // Sized once, and lower-cased without a libc call per byte (header names are ASCII tokens):
+    // the growth and tolower() were a third of this function.
+    out.headers.reserve(static_cast<std::size_t>(std::distance(req.begin(), req.end())));
     for (const auto& field : req) {
       std::string name(field.name_string());
-      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      for (auto& c : name) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      }
       out.headers.emplace_back(std::move(name), std::string(field.value()));
     }
     out.body = std::move(req.body());

@@ -1,5 +1,9 @@
 #include "triagent/net/router.hpp"
 
+#include <array>
+#include <map>
+#include <string_view>
+
 namespace triagent {
 
 std::vector<std::string> split_path(std::string_view path) {
@@ -19,20 +23,45 @@ void Router::add(std::string method, std::string pattern, Handler handler) {
   routes_.push_back(Route{std::move(method), split_path(pattern), std::move(handler)});
 }
 
+namespace {
+
+constexpr std::size_t kMaxSegments = 32;  // far more than any route has
+
+bool is_parameter(const std::string& pattern_segment) {
+  return pattern_segment.size() > 2 && pattern_segment.front() == '{' && pattern_segment.back() == '}';
+}
+
+// split_path() as views into `path`, without an allocation per segment; false past kMaxSegments.
+bool split_path_views(std::string_view path, std::array<std::string_view, kMaxSegments>& out, std::size_t& count) {
+  count = 0;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    while (i < path.size() && path[i] == '/') ++i;
+    std::size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    if (j > i) {
+      if (count == kMaxSegments) return false;
+      out[count++] = path.substr(i, j - i);
+    }
+    i = j;
+  }
+  return true;
+}
+
+}  // namespace
+
 void Router::dispatch(ServerRequest request, Responder respond) const {
-  std::vector<std::string> segments = split_path(request.path);
+  // Matched on views: no segment strings and no parameter map are built for the routes that
+  // do not match (they were about 2% of the io threads' instructions per webhook).
+  std::array<std::string_view, kMaxSegments> segments;
+  std::size_t count = 0;
+  const bool routable = split_path_views(request.path, segments, count);
   std::string allowed;
   for (const auto& route : routes_) {
-    if (route.segments.size() != segments.size()) continue;
-    std::map<std::string, std::string> params;
+    if (!routable || route.segments.size() != count) continue;
     bool match = true;
-    for (std::size_t i = 0; i < segments.size() && match; ++i) {
-      const std::string& pat = route.segments[i];
-      if (pat.size() > 2 && pat.front() == '{' && pat.back() == '}') {
-        params[pat.substr(1, pat.size() - 2)] = segments[i];
-      } else {
-        match = pat == segments[i];
-      }
+    for (std::size_t i = 0; i < count && match; ++i) {
+      match = is_parameter(route.segments[i]) || route.segments[i] == segments[i];
     }
     if (!match) continue;
     if (route.method != request.method && !(request.method == "HEAD" && route.method == "GET")) {
@@ -40,7 +69,12 @@ void Router::dispatch(ServerRequest request, Responder respond) const {
       allowed += route.method;
       continue;
     }
-    request.params = std::move(params);
+    std::map<std::string, std::string> params;
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::string& pattern = route.segments[i];
+      if (is_parameter(pattern)) params[pattern.substr(1, pattern.size() - 2)] = std::string(segments[i]);
+    }
+    request.params = std::move(params);  // `segments` point into request.path: used up before the move
     route.handler(std::move(request), std::move(respond));
     return;
   }

@@ -47,6 +47,8 @@ struct ServerResponse {
 
 // Completes a request. Call it exactly once, from any thread.
 using Responder = std::function<void(ServerResponse)>;
-using Handler = std::function<void(ServerRequest, Responder)>;
+// Rvalue references: a request passes through several handler layers (server, router, route)
+// and is moved once, into the last one, instead of twice per std::function call.
+using Handler = std::function<void(ServerRequest&&, Responder&&)>;
 
 }  // namespace triagent
