@@ -70,27 +70,31 @@ std::optional<std::size_t> array_index(std::string_view token) {
 }  // namespace
 
 const nlohmann::json* find_pointer(const nlohmann::json& j, std::string_view pointer) {
-  if (pointer.empty()) return &j;
-  if (pointer[0] != '/') return nullptr;
+  auto tokens = pointer_tokens(pointer);
+  return tokens ? find_tokens(j, *tokens) : nullptr;
+}
+
+const nlohmann::json* find_tokens(const nlohmann::json& j, const std::vector<std::string>& tokens) {
   const nlohmann::json* cur = &j;
-  std::size_t pos = 1;
-  while (true) {
-    std::size_t end = pointer.find('/', pos);
-    std::string_view raw = pointer.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
-    auto token = unescape_token(raw);
-    if (!token) return nullptr;
+  for (const auto& token : tokens) {
     if (cur->is_object()) {
-      cur = find_key(*cur, *token);
+      cur = find_key(*cur, token);
     } else if (cur->is_array()) {
-      auto index = array_index(*token);
+      auto index = array_index(token);
       if (!index || *index >= cur->size()) return nullptr;
       cur = &(*cur)[*index];
     } else {
       return nullptr;
     }
-    if (cur == nullptr || end == std::string_view::npos) return cur;
-    pos = end + 1;
+    if (cur == nullptr) return nullptr;
   }
+  return cur;
+}
+
+CompiledPointer::CompiledPointer(std::string pointer) : text_(std::move(pointer)), tokens_(pointer_tokens(text_)) {}
+
+const nlohmann::json* CompiledPointer::find(const nlohmann::json& j) const {
+  return tokens_ ? find_tokens(j, *tokens_) : nullptr;
 }
 
 std::optional<std::vector<std::string>> pointer_tokens(std::string_view pointer) {

@@ -35,6 +35,22 @@ const nlohmann::json* first_present(std::initializer_list<const nlohmann::json*>
 // RFC 6901 pointer ("/a/0/b~1c"); nullptr when it is malformed or names nothing. "" is the root.
 const nlohmann::json* find_pointer(const nlohmann::json& j, std::string_view pointer);
 
+// Follows already unescaped pointer tokens (see pointer_tokens); nullptr as soon as one names nothing.
+const nlohmann::json* find_tokens(const nlohmann::json& j, const std::vector<std::string>& tokens);
+
+// A pointer decoded once, for a field mapping that reads every body: find() is find_pointer()
+// without unescaping the tokens again.
+class CompiledPointer {
+ public:
+  explicit CompiledPointer(std::string pointer);
+  const nlohmann::json* find(const nlohmann::json& j) const;
+  const std::string& text() const { return text_; }
+
+ private:
+  std::string text_;
+  std::optional<std::vector<std::string>> tokens_;  // nullopt: malformed, finds nothing
+};
+
 // The unescaped tokens of an RFC 6901 pointer ("/a~1b/0" -> {"a/b", "0"}); nullopt when it is
 // malformed. "" (the root) has none.
 std::optional<std::vector<std::string>> pointer_tokens(std::string_view pointer);

@@ -19,10 +19,28 @@ std::vector<std::string> mapped_pointers(const FieldMapping& m) {
   return out;
 }
 
+std::vector<CompiledPointer> compile(const std::vector<std::string>& pointers) {
+  return {pointers.begin(), pointers.end()};
+}
+
 }  // namespace
 
+JsonPointerNormalizer::Pointers::Pointers(const FieldMapping& m)
+    : external_id(m.external_id),
+      title(m.title),
+      severity(m.severity),
+      time(m.time),
+      tenant(m.tenant),
+      hosts(compile(m.hosts)),
+      users(compile(m.users)),
+      ips(compile(m.ips)),
+      hashes(compile(m.hashes)),
+      processes(compile(m.processes)),
+      files(compile(m.files)),
+      domains(compile(m.domains)) {}
+
 JsonPointerNormalizer::JsonPointerNormalizer(Style style, FieldMapping mapping)
-    : style_(std::move(style)), mapping_(std::move(mapping)), subset_(mapped_pointers(mapping_)) {}
+    : style_(std::move(style)), pointers_(mapping), subset_(mapped_pointers(mapping)) {}
 
 Result<Incident> JsonPointerNormalizer::normalize_text(std::string_view body) const {
   auto tree = subset_.read(body);
@@ -44,31 +62,35 @@ std::unique_ptr<Normalizer> JsonPointerNormalizer::generic(FieldMapping mapping)
 
 Result<Incident> JsonPointerNormalizer::normalize(nlohmann::json body) const {
   if (auto shape = check_body_shape(body); !shape) return shape.error();
-  auto id = external_id_at(find_pointer(body, mapping_.external_id), mapping_.external_id);
+  const Pointers& p = pointers_;
+  auto id = external_id_at(p.external_id.find(body), p.external_id.text());
   if (!id) return id.error();
 
   Incident inc;
   inc.source = style_.source;
   inc.kind = style_.kind;
   inc.external_id = std::move(*id);
-  inc.title = text_at(find_pointer(body, mapping_.title), kMaxTitleBytes)
-                  .value_or(truncate_utf8(style_.title_fallback + " " + inc.external_id, kMaxTitleBytes));
-  inc.severity = severity_at(find_pointer(body, mapping_.severity), style_.scale);
-  inc.time_ms = epoch_ms_at(find_pointer(body, mapping_.time));
-  if (auto tenant = id_at(find_pointer(body, mapping_.tenant)); tenant && !mapping_.tenant.empty()) {
-    inc.tenant = truncate_utf8(std::move(*tenant), kMaxEntityBytes);
+  if (auto title = text_at(p.title.find(body), kMaxTitleBytes)) {
+    inc.title = std::move(*title);
+  } else {
+    inc.title = truncate_utf8(style_.title_fallback + " " + inc.external_id, kMaxTitleBytes);
+  }
+  inc.severity = severity_at(p.severity.find(body), style_.scale);
+  inc.time_ms = epoch_ms_at(p.time.find(body));
+  if (!p.tenant.text().empty()) {
+    if (auto tenant = id_at(p.tenant.find(body))) inc.tenant = truncate_utf8(std::move(*tenant), kMaxEntityBytes);
   }
 
-  auto collect = [&](std::vector<std::string>& list, const std::vector<std::string>& pointers) {
-    for (const auto& p : pointers) add_values(list, find_pointer(body, p));
+  auto collect = [&](std::vector<std::string>& list, const std::vector<CompiledPointer>& pointers) {
+    for (const auto& pointer : pointers) add_values(list, pointer.find(body));
   };
-  collect(inc.entities.hosts, mapping_.hosts);
-  collect(inc.entities.users, mapping_.users);
-  collect(inc.entities.ips, mapping_.ips);
-  for (const auto& p : mapping_.hashes) add_hashes(inc.entities.hashes, find_pointer(body, p));
-  collect(inc.entities.processes, mapping_.processes);
-  collect(inc.entities.files, mapping_.files);
-  collect(inc.entities.domains, mapping_.domains);
+  collect(inc.entities.hosts, p.hosts);
+  collect(inc.entities.users, p.users);
+  collect(inc.entities.ips, p.ips);
+  for (const auto& pointer : p.hashes) add_hashes(inc.entities.hashes, pointer.find(body));
+  collect(inc.entities.processes, p.processes);
+  collect(inc.entities.files, p.files);
+  collect(inc.entities.domains, p.domains);
 
   inc.raw = std::move(body);
   return inc;

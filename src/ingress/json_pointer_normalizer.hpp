@@ -7,8 +7,10 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "ingress/field_values.hpp"
+#include "ingress/json_fields.hpp"
 #include "ingress/json_pointer_subset.hpp"
 #include "triagent/ingress/normalizer.hpp"
 
@@ -36,8 +38,15 @@ class JsonPointerNormalizer final : public Normalizer {
   Result<Incident> normalize_text(std::string_view body) const override;
 
  private:
+  // The mapping's pointers, decoded once rather than on every body.
+  struct Pointers {
+    explicit Pointers(const FieldMapping& m);
+    CompiledPointer external_id, title, severity, time, tenant;
+    std::vector<CompiledPointer> hosts, users, ips, hashes, processes, files, domains;
+  };
+
   Style style_;
-  FieldMapping mapping_;
+  Pointers pointers_;
   JsonPointerSubset subset_;
 };
 
