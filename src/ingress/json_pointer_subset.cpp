@@ -1,6 +1,9 @@
 #include "ingress/json_pointer_subset.hpp"
 
+#include <bit>
+
 #include "ingress/json_fields.hpp"
+#include "triagent/core/byte_blocks.hpp"
 
 namespace triagent::ingress {
 
@@ -214,6 +217,16 @@ class Reader {
       return b >= lo && b <= hi;
     };
     while (pos_ < s_.size()) {
+      // Sixteen plain bytes (printable ASCII, neither quote nor backslash) per step.
+      while (s_.size() - pos_ >= 16) {
+        const unsigned special = json_special_bits16(s_.data() + pos_);
+        if (special == 0) {
+          pos_ += 16;
+          continue;
+        }
+        pos_ += static_cast<std::size_t>(std::countr_zero(special));
+        break;
+      }
       const unsigned c = byte(pos_);
       if (c == '"') {
         ++pos_;
