@@ -1,5 +1,6 @@
 #include "literal_matcher.hpp"
 
+#include <algorithm>
 #include <deque>
 
 #include "triagent/analysis/text_util.hpp"
@@ -50,6 +51,8 @@ void LiteralMatcher::build() {
   dict_.assign(states, -1);
   delta_ = trie;
   std::deque<std::int32_t> queue;
+  std::vector<std::size_t> breadth_first{0};  // the states, shallowest first
+  breadth_first.reserve(states);
   for (std::size_t c = 0; c < classes_; ++c) {
     if (delta_[c] < 0) {
       delta_[c] = 0;
@@ -61,6 +64,7 @@ void LiteralMatcher::build() {
   while (!queue.empty()) {
     const std::int32_t s = queue.front();
     queue.pop_front();
+    breadth_first.push_back(static_cast<std::size_t>(s));
     const std::int32_t f = fail[static_cast<std::size_t>(s)];
     dict_[static_cast<std::size_t>(s)] = out[static_cast<std::size_t>(f)] >= 0 ? f : dict_[static_cast<std::size_t>(f)];
     for (std::size_t c = 0; c < classes_; ++c) {
@@ -73,15 +77,17 @@ void LiteralMatcher::build() {
       }
     }
   }
-  // Renumber: states that report (an output, or one on their suffix chain) after all others.
+  // Renumber: states that report (an output, or one on their suffix chain) after all others, and
+  // each group shallowest first: text keeps the automaton near its root, and those rows then
+  // share cache lines.
   auto reports = [&out, this](std::size_t s) { return out[s] >= 0 || dict_[s] >= 0; };
   std::vector<std::int32_t> renumber(states);
   std::int32_t next = 0;
-  for (std::size_t s = 0; s < states; ++s) {
+  for (const std::size_t s : breadth_first) {
     if (!reports(s)) renumber[s] = next++;
   }
   report_row_ = static_cast<std::uint32_t>(static_cast<std::size_t>(next) * classes_);
-  for (std::size_t s = 0; s < states; ++s) {
+  for (const std::size_t s : breadth_first) {
     if (reports(s)) renumber[s] = next++;
   }
   output_.assign(states, -1);
@@ -97,6 +103,13 @@ void LiteralMatcher::build() {
     }
   }
   dict_ = std::move(dict);
+  std::size_t longest = 1;
+  for (const auto& lit : literals_) longest = std::max(longest, lit.size());
+  overlap_ = longest - 1;
+  separator_ = -1;
+  for (int b = 0; b < 256 && separator_ < 0; ++b) {
+    if (class_of_[b] == 0) separator_ = b;
+  }
   start_row_ = static_cast<std::uint32_t>(static_cast<std::size_t>(renumber[0]) * classes_);
   built_ = true;
 }
@@ -109,25 +122,80 @@ void LiteralMatcher::report(std::size_t row, Hits& hits) const {
   }
 }
 
-void LiteralMatcher::scan(std::string_view text, Hits& hits) const {
-  if (literals_.empty()) return;
-  const std::uint32_t* step = step_.data();
-  const std::size_t report_row = report_row_;
-  std::size_t row = start_row_;  // current state * classes_ (64-bit: indexing needs no widening)
-  auto advance = [&](unsigned char b) {
-    row = step[row + class_of_[b]];
-    if (row >= report_row) [[unlikely]] report(row, hits);
-  };
-  // Four bytes per iteration: the loop test is a quarter of the per-byte work otherwise.
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const auto* const end = p + text.size();
-  for (; end - p >= 4; p += 4) {
-    advance(p[0]);
-    advance(p[1]);
-    advance(p[2]);
-    advance(p[3]);
+template <int Lanes>
+void LiteralMatcher::scan_lanes(const unsigned char* text, std::size_t size, std::size_t stretch,
+                                Hits& hits) const {
+  // Lane k reads [k * (stretch - overlap), +stretch); the last lane is cut at the end of the text,
+  // and is the shortest (the caller checked that it still covers the overlap).
+  const std::size_t advance_by = stretch - overlap_;
+  const unsigned char* lane[Lanes];
+  std::size_t row[Lanes];
+  for (int k = 0; k < Lanes; ++k) {
+    lane[k] = text + static_cast<std::size_t>(k) * advance_by;
+    row[k] = start_row_;
   }
-  for (; p != end; ++p) advance(*p);
+  const std::size_t last = size - static_cast<std::size_t>(Lanes - 1) * advance_by;
+  const std::uint32_t* const step = step_.data();
+  const std::size_t report_row = report_row_;
+  // (Unrolled so each lane's state and pointer live in registers.)
+  for (std::size_t i = 0; i < last; ++i) {
+#pragma GCC unroll 4
+    for (int k = 0; k < Lanes; ++k) {
+      row[k] = step[row[k] + class_of_[lane[k][i]]];
+      if (row[k] >= report_row) [[unlikely]] report(row[k], hits);
+    }
+  }
+  for (std::size_t i = last; i < stretch; ++i) {
+#pragma GCC unroll 4
+    for (int k = 0; k + 1 < Lanes; ++k) {
+      row[k] = step[row[k] + class_of_[lane[k][i]]];
+      if (row[k] >= report_row) [[unlikely]] report(row[k], hits);
+    }
+  }
+}
+
+void LiteralMatcher::scan(std::string_view text, Hits& hits) const {
+  if (literals_.empty() || text.empty()) return;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t size = text.size();
+  const std::size_t overlap = overlap_;
+  // The most lanes whose stretches are still clearly shorter than with one lane fewer: every
+  // lane adds an overlap's worth of bytes to read.
+  int lanes = 1;
+  std::size_t stretch = size;
+  for (int k = 2; k <= 4; ++k) {
+    const std::size_t len = (size + static_cast<std::size_t>(k - 1) * overlap + static_cast<std::size_t>(k) - 1) /
+                            static_cast<std::size_t>(k);
+    if (len <= overlap || len * 5 > stretch * 4) break;
+    // Every lane but the last reads a whole stretch: the last one, cut at the end, must still
+    // reach past the overlap.
+    const std::size_t last = size - static_cast<std::size_t>(k - 1) * (len - overlap);
+    if (last < overlap || last > len) break;
+    lanes = k;
+    stretch = len;
+  }
+  switch (lanes) {
+    case 4: return scan_lanes<4>(bytes, size, stretch, hits);
+    case 3: return scan_lanes<3>(bytes, size, stretch, hits);
+    case 2: return scan_lanes<2>(bytes, size, stretch, hits);
+    default: return scan_lanes<1>(bytes, size, stretch, hits);
+  }
+}
+
+void LiteralMatcher::scan(std::span<const std::string_view> texts, Hits& hits) const {
+  if (separator_ < 0) {
+    for (const auto text : texts) scan(text, hits);
+    return;
+  }
+  // One text, the pieces joined by a byte that sends the automaton back to its root: the lanes
+  // then have enough bytes to share even when every piece is short.
+  thread_local std::string joined;
+  joined.clear();
+  for (const auto text : texts) {
+    if (!joined.empty()) joined.push_back(static_cast<char>(separator_));
+    joined.append(text);
+  }
+  scan(joined, hits);
 }
 
 }  // namespace triagent::analysis

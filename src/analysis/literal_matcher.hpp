@@ -9,10 +9,19 @@
 //   m.build();
 //   LiteralMatcher::Hits hits(m.size());
 //   m.scan("Invoke-Mimikatz", hits);   // hits.test(id) == true
+//
+// A table-driven automaton costs one dependent load per byte: the next state cannot be fetched
+// before the current one is known, so a single pass runs at the latency of an L1 load, whatever
+// the core's width. scan() therefore cuts longer texts into up to four stretches, overlapping by
+// the longest literal less one byte, and steps one automaton per stretch in the same loop; the
+// core runs the independent chains side by side. (A literal ends inside exactly the stretch
+// that holds its last byte and its whole length, so none is missed; the overlap may report one
+// twice, which a set of hits absorbs.)
 
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -49,6 +58,8 @@ class LiteralMatcher {
 
   // Marks in `hits` every literal that occurs in `text`.
   void scan(std::string_view text, Hits& hits) const;
+  // Marks in `hits` every literal that occurs in one of `texts` (none spans two of them).
+  void scan(std::span<const std::string_view> texts, Hits& hits) const;
 
  private:
   std::vector<std::string> literals_;
@@ -65,9 +76,13 @@ class LiteralMatcher {
   std::uint32_t report_row_ = 0;   // rows from here on report
   std::vector<std::int32_t> output_;  // literal id ending at this state, or -1
   std::vector<std::int32_t> dict_;    // next state on the suffix chain with an output, or -1
+  std::size_t overlap_ = 0;          // bytes in the longest literal, less one
+  int separator_ = -1;               // a byte no literal holds: between texts it resets the automaton
   bool built_ = false;
 
   void report(std::size_t row, Hits& hits) const;
+  template <int Lanes>
+  void scan_lanes(const unsigned char* text, std::size_t size, std::size_t stretch, Hits& hits) const;
 };
 
 }  // namespace triagent::analysis

@@ -903,7 +903,10 @@ void SigmaRuleSet::match(const ParsedEvent& event, const std::function<void(cons
   if (!fields_scanned) {
     literals_->scan(event.raw, hits);
   } else {
-    for (const Field& f : event.fields) literals_->scan(f.value, hits);
+    thread_local std::vector<std::string_view> values;
+    values.clear();
+    for (const Field& f : event.fields) values.push_back(f.value);
+    literals_->scan(values, hits);
   }
   // The rules whose logsource fits the event...
   thread_local std::vector<std::uint64_t> fit, open;
