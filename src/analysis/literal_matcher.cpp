@@ -20,11 +20,16 @@ int LiteralMatcher::add(std::string_view literal) {
 }
 
 void LiteralMatcher::build() {
-  // Byte classes: one per distinct (folded) byte used by a literal, class 0 for all others.
+  // The automaton holds each literal's first kMaxKey bytes (the key); the rest, a tail, is
+  // compared where its key ends.
+  auto key_of = [](const std::string& lit) { return std::string_view(lit).substr(0, kMaxKey); };
+  // Byte classes: one per distinct (folded) byte used by a key, class 0 for all others.
   for (auto& c : class_of_) c = 0;
   classes_ = 1;
+  bool used[256] = {};
   for (const auto& lit : literals_) {
-    for (unsigned char b : lit) {
+    for (unsigned char b : lit) used[b] = true;
+    for (unsigned char b : key_of(lit)) {
       if (class_of_[b] == 0 && classes_ < 255) class_of_[b] = static_cast<std::uint8_t>(classes_++);
     }
   }
@@ -33,20 +38,29 @@ void LiteralMatcher::build() {
   // Trie.
   std::vector<std::int32_t> trie(classes_, -1);
   std::vector<std::int32_t> out(1, -1);
+  std::vector<std::int32_t> tails(1, -1);  // per state: the first literal with a tail whose key ends there
+  tail_next_.assign(literals_.size(), -1);
   for (std::size_t id = 0; id < literals_.size(); ++id) {
     std::int32_t s = 0;
-    for (unsigned char b : literals_[id]) {
+    for (unsigned char b : key_of(literals_[id])) {
       const std::size_t slot = static_cast<std::size_t>(s) * classes_ + class_of_[b];
       if (trie[slot] < 0) {
         trie[slot] = static_cast<std::int32_t>(out.size());
         out.push_back(-1);
+        tails.push_back(-1);
         trie.resize(out.size() * classes_, -1);
       }
       s = trie[static_cast<std::size_t>(s) * classes_ + class_of_[b]];
     }
-    out[static_cast<std::size_t>(s)] = static_cast<std::int32_t>(id);
+    if (literals_[id].size() > kMaxKey) {
+      tail_next_[id] = tails[static_cast<std::size_t>(s)];
+      tails[static_cast<std::size_t>(s)] = static_cast<std::int32_t>(id);
+    } else {
+      out[static_cast<std::size_t>(s)] = static_cast<std::int32_t>(id);
+    }
   }
   const std::size_t states = out.size();
+  auto has_output = [&out, &tails](std::size_t s) { return out[s] >= 0 || tails[s] >= 0; };
   std::vector<std::int32_t> fail(states, 0);
   dict_.assign(states, -1);
   delta_ = trie;
@@ -66,7 +80,7 @@ void LiteralMatcher::build() {
     queue.pop_front();
     breadth_first.push_back(static_cast<std::size_t>(s));
     const std::int32_t f = fail[static_cast<std::size_t>(s)];
-    dict_[static_cast<std::size_t>(s)] = out[static_cast<std::size_t>(f)] >= 0 ? f : dict_[static_cast<std::size_t>(f)];
+    dict_[static_cast<std::size_t>(s)] = has_output(static_cast<std::size_t>(f)) ? f : dict_[static_cast<std::size_t>(f)];
     for (std::size_t c = 0; c < classes_; ++c) {
       std::int32_t& next = delta_[static_cast<std::size_t>(s) * classes_ + c];
       if (next < 0) {
@@ -80,7 +94,7 @@ void LiteralMatcher::build() {
   // Renumber: states that report (an output, or one on their suffix chain) after all others, and
   // each group shallowest first: text keeps the automaton near its root, and those rows then
   // share cache lines.
-  auto reports = [&out, this](std::size_t s) { return out[s] >= 0 || dict_[s] >= 0; };
+  auto reports = [&has_output, this](std::size_t s) { return has_output(s) || dict_[s] >= 0; };
   std::vector<std::int32_t> renumber(states);
   std::int32_t next = 0;
   for (const std::size_t s : breadth_first) {
@@ -91,11 +105,13 @@ void LiteralMatcher::build() {
     if (reports(s)) renumber[s] = next++;
   }
   output_.assign(states, -1);
+  tail_first_.assign(states, -1);
   std::vector<std::int32_t> dict(states, -1);
   step_.resize(delta_.size());
   for (std::size_t s = 0; s < states; ++s) {
     const auto n = static_cast<std::size_t>(renumber[s]);
     output_[n] = out[s];
+    tail_first_[n] = tails[s];
     dict[n] = dict_[s] >= 0 ? renumber[static_cast<std::size_t>(dict_[s])] : -1;
     for (std::size_t c = 0; c < classes_; ++c) {
       const auto t = static_cast<std::size_t>(renumber[static_cast<std::size_t>(delta_[s * classes_ + c])]);
@@ -103,22 +119,33 @@ void LiteralMatcher::build() {
     }
   }
   dict_ = std::move(dict);
-  std::size_t longest = 1;
-  for (const auto& lit : literals_) longest = std::max(longest, lit.size());
-  overlap_ = longest - 1;
+  std::size_t longest_key = 1;
+  for (const auto& lit : literals_) longest_key = std::max(longest_key, key_of(lit).size());
+  overlap_ = longest_key - 1;
+  // (Not in any literal, nor in its tail: a tail compared past the end of a piece stops there.)
   separator_ = -1;
   for (int b = 0; b < 256 && separator_ < 0; ++b) {
-    if (class_of_[b] == 0) separator_ = b;
+    if (class_of_[b] == 0 && !used[b] && !(b >= 'A' && b <= 'Z' && used[b + 32])) separator_ = b;
   }
   start_row_ = static_cast<std::uint32_t>(static_cast<std::size_t>(renumber[0]) * classes_);
   built_ = true;
 }
 
-void LiteralMatcher::report(std::size_t row, Hits& hits) const {
+void LiteralMatcher::report(std::size_t row, std::string_view text, std::size_t key_end, Hits& hits) const {
   const std::size_t s = row / classes_;
-  for (std::int32_t o = output_[s] >= 0 ? static_cast<std::int32_t>(s) : dict_[s]; o >= 0;
+  auto has_output = [this](std::size_t t) { return output_[t] >= 0 || tail_first_[t] >= 0; };
+  for (std::int32_t o = has_output(s) ? static_cast<std::int32_t>(s) : dict_[s]; o >= 0;
        o = dict_[static_cast<std::size_t>(o)]) {
-    hits.set(output_[static_cast<std::size_t>(o)]);
+    const auto state = static_cast<std::size_t>(o);
+    if (output_[state] >= 0) hits.set(output_[state]);
+    // A key that ends here is the start of a longer literal when its tail follows.
+    for (std::int32_t id = tail_first_[state]; id >= 0; id = tail_next_[static_cast<std::size_t>(id)]) {
+      const std::string_view tail = std::string_view(literals_[static_cast<std::size_t>(id)]).substr(kMaxKey);
+      if (text.size() - key_end < tail.size()) continue;
+      bool same = true;
+      for (std::size_t j = 0; j < tail.size() && same; ++j) same = ascii_lower(text[key_end + j]) == tail[j];
+      if (same) hits.set(id);
+    }
   }
 }
 
@@ -137,19 +164,20 @@ void LiteralMatcher::scan_lanes(const unsigned char* text, std::size_t size, std
   const std::size_t last = size - static_cast<std::size_t>(Lanes - 1) * advance_by;
   const std::uint32_t* const step = step_.data();
   const std::size_t report_row = report_row_;
+  const std::string_view whole(reinterpret_cast<const char*>(text), size);
   // (Unrolled so each lane's state and pointer live in registers.)
   for (std::size_t i = 0; i < last; ++i) {
 #pragma GCC unroll 4
     for (int k = 0; k < Lanes; ++k) {
       row[k] = step[row[k] + class_of_[lane[k][i]]];
-      if (row[k] >= report_row) [[unlikely]] report(row[k], hits);
+      if (row[k] >= report_row) [[unlikely]] report(row[k], whole, static_cast<std::size_t>(lane[k] - text) + i + 1, hits);
     }
   }
   for (std::size_t i = last; i < stretch; ++i) {
 #pragma GCC unroll 4
     for (int k = 0; k + 1 < Lanes; ++k) {
       row[k] = step[row[k] + class_of_[lane[k][i]]];
-      if (row[k] >= report_row) [[unlikely]] report(row[k], hits);
+      if (row[k] >= report_row) [[unlikely]] report(row[k], whole, static_cast<std::size_t>(lane[k] - text) + i + 1, hits);
     }
   }
 }

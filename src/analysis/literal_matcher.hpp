@@ -2,7 +2,8 @@
 // LiteralMatcher: Aho-Corasick over ASCII-case-folded bytes. The Sigma engine registers every
 // substring its rules look for, then scans each event once to learn which of them occur at all;
 // a rule whose substrings are absent is rejected without touching its fields. Linear in the
-// input whatever the patterns.
+// input whatever the patterns (a literal longer than kMaxKey bytes is found by its first kMaxKey
+// bytes, then its tail compared in place).
 //
 //   LiteralMatcher m;
 //   int id = m.add("mimikatz");
@@ -13,10 +14,9 @@
 // A table-driven automaton costs one dependent load per byte: the next state cannot be fetched
 // before the current one is known, so a single pass runs at the latency of an L1 load, whatever
 // the core's width. scan() therefore cuts longer texts into up to four stretches, overlapping by
-// the longest literal less one byte, and steps one automaton per stretch in the same loop; the
-// core runs the independent chains side by side. (A literal ends inside exactly the stretch
-// that holds its last byte and its whole length, so none is missed; the overlap may report one
-// twice, which a set of hits absorbs.)
+// the longest key less one byte, and steps one automaton per stretch in the same loop; the core
+// runs the independent chains side by side. (A key lies whole inside the stretch that holds its
+// last byte, so none is missed; the overlap may report one twice, which a set of hits absorbs.)
 
 #include <bit>
 #include <cstddef>
@@ -74,13 +74,19 @@ class LiteralMatcher {
   std::vector<std::uint32_t> step_;
   std::uint32_t start_row_ = 0;    // row of the root state
   std::uint32_t report_row_ = 0;   // rows from here on report
-  std::vector<std::int32_t> output_;  // literal id ending at this state, or -1
+  std::vector<std::int32_t> output_;  // id of the literal (of at most kMaxKey bytes) ending here, or -1
+  // The automaton holds no more than a literal's first kMaxKey bytes: the lanes then overlap by
+  // at most kMaxKey - 1 bytes, and the table has fewer states.
+  static constexpr std::size_t kMaxKey = 16;
+  std::vector<std::int32_t> tail_first_;  // per state: a longer literal whose key ends here, or -1
+  std::vector<std::int32_t> tail_next_;   // per literal: the next one with the same key, or -1
   std::vector<std::int32_t> dict_;    // next state on the suffix chain with an output, or -1
-  std::size_t overlap_ = 0;          // bytes in the longest literal, less one
+  std::size_t overlap_ = 0;          // bytes in the longest key, less one
   int separator_ = -1;               // a byte no literal holds: between texts it resets the automaton
   bool built_ = false;
 
-  void report(std::size_t row, Hits& hits) const;
+  // Marks the literals that end at `row`'s state, at text[key_end - 1].
+  void report(std::size_t row, std::string_view text, std::size_t key_end, Hits& hits) const;
   template <int Lanes>
   void scan_lanes(const unsigned char* text, std::size_t size, std::size_t stretch, Hits& hits) const;
 };

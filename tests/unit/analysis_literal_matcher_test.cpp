@@ -83,9 +83,26 @@ TEST(LiteralMatcher, ALiteralNeverSpansTwoPieces) {
   EXPECT_TRUE(hits.test(whole));
 }
 
+TEST(LiteralMatcher, LongLiteralsSharingTheirFirstBytesAreToldApart) {
+  // The automaton keeps sixteen bytes of a literal; the rest is compared where they end.
+  const Fixture f({"\\currentversion\\run", "\\currentversion\\runonce", "\\currentversion\\",
+                   "\\currentversion\\explorer\\user shell folders\\startup"});
+  const std::vector<std::string> texts{
+      "HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\RunOnce\\x",
+      "HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Ru",
+      "\\CurrentVersion\\Explorer\\User Shell Folders\\Startu",
+      "\\CurrentVersion\\Explorer\\User Shell Folders\\Startup"};
+  for (const auto& text : texts) EXPECT_EQ(f.scanned({text}, false), f.naive({text})) << text;
+  EXPECT_EQ(f.scanned({texts[0]}, false), (std::set<int>{f.ids[0], f.ids[1], f.ids[2]}));
+  EXPECT_EQ(f.scanned({texts[1]}, false), (std::set<int>{f.ids[2]}));
+  // A tail never continues into the next piece.
+  const std::vector<std::string_view> pieces{"\\currentversion\\r", "un"};
+  EXPECT_EQ(f.scanned(pieces, true), (std::set<int>{f.ids[2]}));
+}
+
 TEST(LiteralMatcher, LiteralsAcrossEveryLaneBoundaryAreFound) {
-  // A 60-byte literal makes the lanes overlap by 59 bytes; planting each literal at every offset
-  // of a long text puts it across each lane boundary in turn.
+  // Planting each literal (one of them longer than the automaton's sixteen-byte keys) at every
+  // seventh offset of texts of several lengths puts it across each lane boundary in turn.
   const Fixture f({"net user /add", "x", std::string(60, 'q') + "!", "ab", "b@c"});
   for (const std::size_t size : {1u, 59u, 61u, 120u, 240u, 480u, 1000u}) {
     for (const auto& literal : f.literals) {
