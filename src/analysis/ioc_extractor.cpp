@@ -51,32 +51,48 @@ inline bool is_word(char c) { return kCharClass[static_cast<unsigned char>(c)] &
 bool is_email_local(char c) { return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'; }
 bool is_host_char(char c) { return is_alnum(c) || c == '.' || c == '-'; }
 
-// The end of the word (letters, digits, '.', '-', '_') that starts at i, and whether it holds a
-// dot, sixteen bytes at a time: words are most of what the scanner reads, and a byte loop over
-// them cost a table lookup and two branches per byte. (The text's last bytes go through a zeroed
-// block: a NUL ends a word.)
+// The end of the word (letters, digits, '.', '-', '_') that starts at i, whether it holds a dot
+// and whether it is all hex or all digits and dots, sixteen bytes at a time: words are most of
+// what the scanner reads, and a byte loop over them cost a table lookup and two hard-to-predict
+// branches per byte.
 struct WordEnd {
   std::size_t end;
-  bool has_dot;
+  bool has_dot = false;
+  bool all_hex = true;
+  bool only_digits_dots = true;
 };
 WordEnd word_from(std::string_view s, std::size_t i) {
-  bool has_dot = false;
+  WordEnd w{i};
   for (;;) {
+    // Sixteen bytes from i; near the end of a text of sixteen bytes or more, its last sixteen
+    // with the masks shifted down to i (the bits past the end come in as zeros); a shorter text
+    // through a zeroed block (a NUL is in no class).
+    const std::size_t left = s.size() - i;
+    unsigned shift = 0;
     Block16 v;
-    if (s.size() - i >= 16) {
+    if (left >= 16) {
       v = load16(s.data() + i);
+    } else if (s.size() >= 16) {
+      v = load16(s.data() + s.size() - 16);
+      shift = static_cast<unsigned>(16 - left);
     } else {
       char block[16] = {};
-      std::memcpy(block, s.data() + i, s.size() - i);
+      std::memcpy(block, s.data() + i, left);
       v = load16(block);
     }
     const Block16 folded = v | 0x20;  // 'A'..'Z' as 'a'..'z'; no other byte lands on a letter
     const Block16 dot = v == '.';
-    const unsigned word = high_bits16(((v >= '0') & (v <= '9')) | ((folded >= 'a') & (folded <= 'z')) | dot |
-                                      (v == '-') | (v == '_'));
+    const Block16 digit = (v >= '0') & (v <= '9');
+    const unsigned word = high_bits16(digit | ((folded >= 'a') & (folded <= 'z')) | dot | (v == '-') | (v == '_')) >> shift;
     const auto length = static_cast<unsigned>(std::countr_one(word));
-    has_dot = has_dot || (high_bits16(dot) & ((1u << length) - 1)) != 0;
-    if (length < 16) return {i + length, has_dot};
+    const unsigned range = (1u << length) - 1;
+    w.has_dot = w.has_dot || ((high_bits16(dot) >> shift) & range) != 0;
+    w.all_hex = w.all_hex && ((high_bits16(digit | ((folded >= 'a') & (folded <= 'f'))) >> shift) & range) == range;
+    w.only_digits_dots = w.only_digits_dots && ((high_bits16(digit | dot) >> shift) & range) == range;
+    if (length < 16) {
+      w.end = i + length;
+      return w;
+    }
     i += 16;
   }
 }
@@ -453,25 +469,18 @@ void IocExtractor::scan_fanged(std::string_view s, Indicators& out, int depth) c
     const WordEnd found = word_from(s, i);
     std::size_t e = found.end;
     const bool has_dot = found.has_dot;
+    const bool all_hex = found.all_hex;
+    const bool only_digits_dots = found.only_digits_dots;
     std::string_view word = s.substr(i, e - i);
     const char next = e < n ? s[e] : ' ';
     // Most words are no indicator and start none: every test below needs a ':', '@' or '\\' after
     // the word, a dot in it, a 'c' first (CVE) or a hash's length of hex digits (such a word has no
     // '.' or '-' to trim).
-    // (The classes all of the word's bytes share are looked up only past this test.)
-    auto shared_classes = [&word] {
-      unsigned char every = 0xFF;
-      for (const char ch : word) every &= kCharClass[static_cast<unsigned char>(ch)];
-      return every;
-    };
     if (!has_dot && next != ':' && next != '@' && next != '\\' && (c | 0x20) != 'c' &&
-        !((word.size() == 32 || word.size() == 40 || word.size() == 64) && (shared_classes() & kHexChar))) {
+        !(all_hex && (word.size() == 32 || word.size() == 40 || word.size() == 64))) {
       i = e;
       continue;
     }
-    const unsigned char every = shared_classes();
-    const bool all_hex = every & kHexChar;
-    const bool only_digits_dots = every & kDigitOrDotChar;
 
     // URL: scheme "://"
     if (next == ':' && e + 2 < n && s[e + 1] == '/' && s[e + 2] == '/' && word.size() <= 10 &&
