@@ -71,6 +71,30 @@ TEST(IocExtractor, NetworkIndicators) {
   EXPECT_TRUE(is_private_ip("fd00::1"));
 }
 
+TEST(IocExtractor, FindsIndicatorsWhereverTheTextEnds) {
+  // Words are read sixteen bytes at a time: an indicator must be found, and a look-alike turned
+  // away, whether it ends a short text, a long one, or sits across a sixteen-byte boundary.
+  const std::string md5 = "d41d8cd98f00b204e9800998ecf8427e";
+  for (std::size_t pad = 0; pad <= 40; ++pad) {
+    const std::string lead(pad, ' ');
+    Indicators found;
+    IocExtractor().scan(lead + "10.1.2.3", found);
+    EXPECT_EQ(found.ipv4, std::vector<std::string>{"10.1.2.3"}) << pad;
+    found = {};
+    IocExtractor().scan(lead + md5, found);
+    EXPECT_EQ(found.md5, std::vector<std::string>{md5}) << pad;
+    found = {};
+    IocExtractor().scan(lead + md5 + " x", found);
+    EXPECT_EQ(found.md5, std::vector<std::string>{md5}) << pad;
+    found = {};
+    IocExtractor().scan(lead + md5.substr(0, 31) + "g", found);  // not all hex
+    EXPECT_TRUE(found.md5.empty()) << pad;
+    found = {};
+    IocExtractor().scan(lead + "10.1.2.3a", found);  // not all digits and dots
+    EXPECT_TRUE(found.ipv4.empty()) << pad;
+  }
+}
+
 TEST(IocExtractor, RejectsLookAlikes) {
   auto f = scan("version 1.2.3.4.5 at 12:30:45 file svchost.exe class org.apache.Foo 256.1.1.1 00:11:22:33:44:55");
   EXPECT_TRUE(f.ipv4.empty());
