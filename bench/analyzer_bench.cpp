@@ -1,7 +1,9 @@
 // analyzer_bench: MB/s of `classify` (analyzer + enriched JSON) and `redact` on one core, over the
 // raw logs of shared/data/logs/raw (or a directory given as argv[1]) repeated to >= 100 MB.
+// PART (all, classify or redact) runs one half only: scripts/bench_pair.sh compares two builds of
+// one half in alternating runs.
 //
-//   ./analyzer_bench [LOG_DIR] [TARGET_MB]
+//   ./analyzer_bench [LOG_DIR] [TARGET_MB] [PART]
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -33,6 +35,11 @@ int main(int argc, char** argv) {
   using namespace triagent;
   const std::string dir = argc > 1 ? argv[1] : TRIAGENT_DEFAULT_LOG_DIR;
   const double target_mb = argc > 2 ? std::atof(argv[2]) : 100.0;
+  const std::string part = argc > 3 ? argv[3] : "all";
+  if (part != "all" && part != "classify" && part != "redact") {
+    std::fprintf(stderr, "analyzer_bench: PART is all, classify or redact, not %s\n", part.c_str());
+    return 64;
+  }
   const std::vector<std::string> lines = load_lines(dir);
   if (lines.empty()) {
     std::fprintf(stderr, "analyzer_bench: no *.log files in %s\n", dir.c_str());
@@ -44,24 +51,29 @@ int main(int argc, char** argv) {
   std::printf("input: %zu lines, %zu bytes from %s, repeated %zu times (%.1f MB)\n", lines.size(), sample_bytes,
               dir.c_str(), rounds, static_cast<double>(sample_bytes * rounds) / 1e6);
 
-  auto analyzer = analysis::Analyzer::create(analysis::AnalyzerConfig{});
-  if (!analyzer) return 1;
-  analysis::AnalysisState st;
-  std::string out;
-  std::size_t out_bytes = 0;
-  auto t0 = std::chrono::steady_clock::now();
-  for (std::size_t r = 0; r < rounds; ++r) {
-    for (const auto& l : lines) {
-      analyzer->analyze(l, st);
-      out.clear();
-      analyzer->write_enriched(st, out);
-      out_bytes += out.size();
-    }
-  }
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const double mb = static_cast<double>(sample_bytes * rounds) / 1e6;
-  std::printf("classify: %.1f MB in %.2f s = %.1f MB/s (%zu rules, output %.1f MB)\n", mb, secs, mb / secs,
-              analyzer->rules().size(), static_cast<double>(out_bytes) / 1e6);
+  std::string out;
+  auto t0 = std::chrono::steady_clock::now();
+  double secs = 0;
+  if (part != "redact") {
+    auto analyzer = analysis::Analyzer::create(analysis::AnalyzerConfig{});
+    if (!analyzer) return 1;
+    analysis::AnalysisState st;
+    std::size_t out_bytes = 0;
+    t0 = std::chrono::steady_clock::now();
+    for (std::size_t r = 0; r < rounds; ++r) {
+      for (const auto& l : lines) {
+        analyzer->analyze(l, st);
+        out.clear();
+        analyzer->write_enriched(st, out);
+        out_bytes += out.size();
+      }
+    }
+    secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::printf("classify: %.1f MB in %.2f s = %.1f MB/s (%zu rules, output %.1f MB)\n", mb, secs, mb / secs,
+                analyzer->rules().size(), static_cast<double>(out_bytes) / 1e6);
+    if (part == "classify") return out_bytes == 0;
+  }
 
   auto redactor = privacy::Redactor::create(privacy::RedactionConfig{});
   if (!redactor) return 1;
