@@ -112,6 +112,9 @@ int main(int argc, char** argv) {
       return 0;
     }
 #ifdef TRIAGENT_HAVE_ANALYZER
+    // classify and redact filter streams and write nothing through C stdio. Unsynchronised, cin
+    // reads in blocks and can say how much input is waiting (classify batches what is).
+    if (command == "classify" || command == "redact") std::ios::sync_with_stdio(false);
     if (command == "classify") return triagent::analysis::classify_command(rest, std::cin, std::cout, std::cerr);
     if (command == "redact") return triagent::analysis::redact_command(rest, std::cin, std::cout, std::cerr);
     if (command == "eval") return triagent::analysis::eval_command(rest, std::cin, std::cout, std::cerr);

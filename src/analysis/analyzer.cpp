@@ -281,17 +281,35 @@ void Analyzer::score_severity(AnalysisState& st) const {
                               : Severity::info;
 }
 
-void Analyzer::analyze(std::string_view line, AnalysisState& st) const {
+void Analyzer::detect(std::string_view line, AnalysisState& st) const {
   st.clear();
   if (line.size() > config_.max_event_bytes) {
     st.truncated = true;
     line = line.substr(0, config_.max_event_bytes);
   }
   detector_.detect(line, st.event);
+}
+
+void Analyzer::analyze(std::string_view line, AnalysisState& st) const {
+  detect(line, st);
   collect_entities(st);
   rules_->match(st.event, [&st](const SigmaRule& r) { st.matched_rules.push_back(&r); });
   rank_techniques(st);
   score_severity(st);
+}
+
+void Analyzer::analyze_batch(std::span<const std::string_view> lines, std::span<AnalysisState> states) const {
+  const std::size_t n = std::min(lines.size(), states.size());
+  for (std::size_t k = 0; k < n; ++k) detect(lines[k], states[k]);
+  for (std::size_t k = 0; k < n; ++k) collect_entities(states[k]);
+  thread_local std::vector<const ParsedEvent*> events;
+  events.clear();
+  for (std::size_t k = 0; k < n; ++k) events.push_back(&states[k].event);
+  rules_->match_each(events, [states](std::size_t k, const SigmaRule& r) { states[k].matched_rules.push_back(&r); });
+  for (std::size_t k = 0; k < n; ++k) {
+    rank_techniques(states[k]);
+    score_severity(states[k]);
+  }
 }
 
 void Analyzer::write_enriched(const AnalysisState& st, std::string& out) const {

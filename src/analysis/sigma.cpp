@@ -893,14 +893,11 @@ void SigmaRuleSet::index_gates() {
   }
 }
 
-void SigmaRuleSet::match(const ParsedEvent& event, const std::function<void(const SigmaRule&)>& on_match) const {
-  if (rules_.empty()) return;
-  thread_local std::vector<signed char> memo;
-  thread_local LiteralMatcher::Hits hits;
+template <class Hits>
+void SigmaRuleSet::scan_literals(const ParsedEvent& event, Hits& hits) const {
   // One pass over the event finds every substring any rule looks for.
   hits.reset(literals_->size());
-  const bool fields_scanned = !(event.format == InputFormat::text || event.fields.empty());
-  if (!fields_scanned) {
+  if (event.format == InputFormat::text || event.fields.empty()) {
     literals_->scan(event.raw, hits);
   } else {
     thread_local std::vector<std::string_view> values;
@@ -908,6 +905,12 @@ void SigmaRuleSet::match(const ParsedEvent& event, const std::function<void(cons
     for (const Field& f : event.fields) values.push_back(f.value);
     literals_->scan(values, hits);
   }
+}
+
+template <class Hits, class OnMatch>
+void SigmaRuleSet::evaluate(const ParsedEvent& event, const Hits& hits, OnMatch&& on_match) const {
+  thread_local std::vector<signed char> memo;
+  const bool fields_scanned = !(event.format == InputFormat::text || event.fields.empty());
   // The rules whose logsource fits the event...
   thread_local std::vector<std::uint64_t> fit, open;
   fit.assign(gates_[0].ungated.size(), 0);
@@ -932,6 +935,24 @@ void SigmaRuleSet::match(const ParsedEvent& event, const std::function<void(cons
       memo.assign(c.selections.size(), -1);
       if (eval_node(c, c.condition.root, event, memo, hits)) on_match(rule);
     }
+  }
+}
+
+void SigmaRuleSet::match(const ParsedEvent& event, const std::function<void(const SigmaRule&)>& on_match) const {
+  if (rules_.empty()) return;
+  thread_local LiteralMatcher::Hits hits;
+  scan_literals(event, hits);
+  evaluate(event, hits, on_match);
+}
+
+void SigmaRuleSet::match_each(std::span<const ParsedEvent* const> events,
+                              const std::function<void(std::size_t, const SigmaRule&)>& on_match) const {
+  if (rules_.empty()) return;
+  thread_local std::vector<LiteralMatcher::Hits> hits;
+  if (hits.size() < events.size()) hits.resize(events.size());
+  for (std::size_t k = 0; k < events.size(); ++k) scan_literals(*events[k], hits[k]);
+  for (std::size_t k = 0; k < events.size(); ++k) {
+    evaluate(*events[k], hits[k], [&](const SigmaRule& r) { on_match(k, r); });
   }
 }
 

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <span>
 #include <sstream>
 #include <string>
 
@@ -144,6 +145,48 @@ TEST(Analyzer, HostileInputsGivePartialResults) {
   EXPECT_EQ(j["ai_parse_error"], "too_deep");
   j = classify("\xff\xfe\x80 invalid utf8 \xc3");
   EXPECT_TRUE(j["message"].is_string());  // replaced, still valid JSON
+}
+
+// analyze_batch() runs each stage over the whole batch; every event must still come out exactly
+// as analyze() alone gives it, with states reused from batch to batch.
+TEST(Analyzer, BatchGivesWhatEachLineGivesAlone) {
+  const std::vector<std::string> kinds = {
+      R"({"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","Image":"C:\\Windows\\System32\\cmd.exe","CommandLine":"cmd /c whoami /all & net user /domain","User":"CORP\\bob"})",
+      "Mar  3 10:00:01 web1 sshd[123]: Failed password for root from 203.0.113.7 port 22 ssh2",
+      "CEF:0|Vendor|Product|1.0|100|Blocked|7|src=198.51.100.4 dst=10.0.0.5 request=hxxp://evil[.]example/a.exe",
+      R"(203.0.113.9 - - [10/Oct/2023:13:55:36 +0000] "GET /admin/../../etc/passwd HTTP/1.1" 404 153 "-" "curl/8.0")",
+      R"(<Event><System><EventID>4688</EventID><Channel>Security</Channel></System><EventData><Data Name="NewProcessName">C:\Windows\System32\schtasks.exe</Data><Data Name="CommandLine">schtasks /create /tn x /tr calc.exe</Data></EventData></Event>)",
+      "action=blocked user=alice md5=44d88612fea8a8f36de82e1278abb02f url=https://example.org/x",
+      R"({"eventName":"ConsoleLogin","sourceIPAddress":"198.51.100.23","userIdentity":{"type":"Root"}})",
+      "{\"a\":" + std::string(300, '['),
+      "\xff\xfe\x80 invalid utf8 \xc3 CVE-2021-44228",
+      "{\"CommandLine\":\"" + std::string(200'000, 'a') + "\"}",
+      "",
+  };
+  std::mt19937 rng(7);
+  std::vector<std::string> lines;
+  for (int i = 0; i < 150; ++i) lines.push_back(kinds[rng() % kinds.size()]);
+  std::vector<std::string> alone;
+  for (const auto& l : lines) {
+    AnalysisState st;
+    analyzer().analyze(l, st);
+    std::string out;
+    analyzer().write_enriched(st, out);
+    alone.push_back(out);
+  }
+  const std::vector<std::string_view> views(lines.begin(), lines.end());
+  for (const std::size_t batch : {std::size_t{1}, std::size_t{7}, Analyzer::kBatchEvents}) {
+    std::vector<AnalysisState> states(Analyzer::kBatchEvents);  // more states than a short batch uses
+    for (std::size_t b = 0; b < views.size(); b += batch) {
+      const std::size_t n = std::min(batch, views.size() - b);
+      analyzer().analyze_batch(std::span(views).subspan(b, n), states);
+      for (std::size_t k = 0; k < n; ++k) {
+        std::string out;
+        analyzer().write_enriched(states[k], out);
+        ASSERT_EQ(out, alone[b + k]) << "batch " << batch << ", line " << b + k;
+      }
+    }
+  }
 }
 
 TEST(Commands, UsageErrorsAndClassifyStream) {

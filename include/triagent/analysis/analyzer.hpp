@@ -9,8 +9,11 @@
 //   analyzer->analyze(line, st);
 //   std::string out;
 //   analyzer->write_enriched(st, out);   // the input line with ai_* fields added, as JSON
+//
+// analyze_batch() does the same for many lines at once, faster (see there).
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,6 +54,12 @@ class Analyzer {
   static Result<Analyzer> create(const AnalyzerConfig& config, std::vector<std::string>* warnings = nullptr);
 
   void analyze(std::string_view line, AnalysisState& st) const;
+  // Events in a batch, each stage run over all of them before the next: on a mix of formats the
+  // code and tables of one stage stay warm from event to event, and classify runs about 5%
+  // faster on the shared logs than with one analyze() per line. states[k] ends as
+  // analyze(lines[k], states[k]) would leave it.
+  static constexpr std::size_t kBatchEvents = 64;  // beyond this, no faster (bench/analyzer_bench)
+  void analyze_batch(std::span<const std::string_view> lines, std::span<AnalysisState> states) const;
   // Appends one JSON object: the input (object fields kept as they were, or the raw line as
   // "message") plus ai_log_type, ai_fields (text input), ai_entities, ai_iocs,
   // ai_attack_technique, ai_severity_score, ai_severity, ai_severity_reasons, ai_matched_rules.
@@ -61,6 +70,7 @@ class Analyzer {
 
  private:
   Analyzer() = default;
+  void detect(std::string_view line, AnalysisState& st) const;  // clears st, then type and fields
   void collect_entities(AnalysisState& st) const;
   void rank_techniques(AnalysisState& st) const;
   void score_severity(AnalysisState& st) const;

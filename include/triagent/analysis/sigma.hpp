@@ -13,6 +13,7 @@
 #include <functional>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,6 +60,8 @@ class SigmaRuleSet {
 
   // Calls on_match for every rule whose logsource fits the event and whose condition holds.
   void match(const ParsedEvent& event, const std::function<void(const SigmaRule&)>& on_match) const;
+  void match_each(std::span<const ParsedEvent* const> events,
+                  const std::function<void(std::size_t, const SigmaRule&)>& on_match) const;
 
  private:
   // Rules sharing a logsource (product, category, service) share one fit test per event. Sets of
@@ -75,6 +78,11 @@ class SigmaRuleSet {
     std::vector<std::vector<std::uint32_t>> by_literal;  // literal id -> rules whose gate lists it
   };
   void index_gates();
+  // match() in two steps (Hits is LiteralMatcher::Hits, known only to sigma.cpp).
+  template <class Hits>
+  void scan_literals(const ParsedEvent& event, Hits& hits) const;
+  template <class Hits, class OnMatch>
+  void evaluate(const ParsedEvent& event, const Hits& hits, OnMatch&& on_match) const;
 
   std::vector<SigmaRule> rules_;
   std::shared_ptr<LiteralMatcher> literals_;  // every substring the rules look for (prefilter)
