@@ -266,6 +266,10 @@ void Redactor::add_known_names(std::string_view s, const Vault& vault, std::vect
 void Redactor::find(std::string_view text, std::vector<PiiFinding>& out) const {
   const std::size_t first = out.size();
   scanner_.scan(text, out);
+  merge_named_values(text, out, first);
+}
+
+void Redactor::merge_named_values(std::string_view text, std::vector<PiiFinding>& out, std::size_t first) const {
   std::vector<PiiFinding> named;
   find_named_values(text, named);
   if (named.empty()) return;
@@ -290,6 +294,11 @@ void Redactor::redact_text(std::string_view text, Vault& vault, std::string& out
   thread_local std::vector<PiiFinding> findings;
   findings.clear();
   find(text, findings);
+  redact_found(text, findings, vault, out);
+}
+
+void Redactor::redact_found(std::string_view text, std::vector<PiiFinding>& findings, Vault& vault,
+                            std::string& out) const {
   add_known_names(text, vault, findings);
   const RedactionConfig& cfg = config();
   std::size_t pos = 0;
@@ -384,10 +393,15 @@ void Redactor::redact_json(nlohmann::json& value, Vault& vault) const {
   redact_json_text(value, nullptr, vault);
 }
 
+bool Redactor::looks_like_json(std::string_view line) {
+  const auto first = line.find_first_not_of(" \t");
+  return first != std::string_view::npos && line[first] == '{';
+}
+
 std::string Redactor::redact_line(std::string_view line, Vault& vault) const {
   std::string_view body = line;
   while (!body.empty() && (body.front() == ' ' || body.front() == '\t')) body.remove_prefix(1);
-  if (!body.empty() && body.front() == '{') {
+  if (looks_like_json(body)) {
     // The light tree first; what it declines goes through nlohmann (same result, slower).
     thread_local JsonTree tree;
     if (tree.parse(body)) {
@@ -405,6 +419,29 @@ std::string Redactor::redact_line(std::string_view line, Vault& vault) const {
     }
   }
   return redact_text(line, vault);
+}
+
+void Redactor::redact_lines(std::span<const std::string_view> lines, Vault& vault, std::span<std::string> out) const {
+  const std::size_t n = std::min(lines.size(), out.size());
+  thread_local std::vector<std::vector<PiiFinding>> found;
+  if (found.size() < n) found.resize(n);
+  // Stage by stage over the plain-text lines: patterns, then names by key (neither reads the vault).
+  for (std::size_t k = 0; k < n; ++k) {
+    found[k].clear();
+    if (!looks_like_json(lines[k])) scanner_.scan(lines[k], found[k]);
+  }
+  for (std::size_t k = 0; k < n; ++k) {
+    if (!looks_like_json(lines[k])) merge_named_values(lines[k], found[k], 0);
+  }
+  // In line order, as the vault numbers placeholders by first sight.
+  for (std::size_t k = 0; k < n; ++k) {
+    if (looks_like_json(lines[k])) {
+      out[k] = redact_line(lines[k], vault);
+    } else {
+      out[k].clear();
+      redact_found(lines[k], found[k], vault, out[k]);
+    }
+  }
 }
 
 }  // namespace triagent::privacy

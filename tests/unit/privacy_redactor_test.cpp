@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,40 @@ TEST(Redactor, Secrets) {
             "sekurlsa::pth /user:<USER_2> /ntlm:<HASH_SECRET_1>");
   const std::string key = "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----";
   EXPECT_EQ(r.redact_text("k=" + key + " end", v), "k=<PRIVATE_KEY_1> end");
+}
+
+// redact_lines() searches the text lines of a batch before rewriting any; the output and the vault
+// must still be those of redact_line() called line after line. Names a JSON line teaches the vault
+// ("User") recur in later text lines of the same batch, so the order of the stages shows.
+TEST(Redactor, LinesInABatchComeOutAsOneByOne) {
+  const std::vector<std::string> kinds = {
+      R"({"User":"alice","Computer":"ws7.corp.local","msg":"login from 203.0.113.9"})",
+      "session opened for alice on ws7.corp.local from 198.51.100.2",
+      "mail bob@example.com card 4111 1111 1111 1111 ssn 123-45-6789",
+      "  {\"TargetUserName\":\"carol\",\"password\":\"hunter2\"}",
+      "carol retried with password=hunter2 token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl",
+      "{not json but starts like it alice@example.org",
+      "",
+      "Accepted publickey for dave from 10.1.2.3 port 22",
+  };
+  std::mt19937 rng(11);
+  std::vector<std::string> lines;
+  for (int i = 0; i < 150; ++i) lines.push_back(kinds[rng() % kinds.size()]);
+  const Redactor r = make();
+  Vault one_by_one;
+  std::vector<std::string> expected;
+  for (const auto& l : lines) expected.push_back(r.redact_line(l, one_by_one));
+  const std::vector<std::string_view> views(lines.begin(), lines.end());
+  for (const std::size_t batch : {std::size_t{1}, std::size_t{5}, Redactor::kBatchLines}) {
+    Vault vault;
+    std::vector<std::string> out(Redactor::kBatchLines);
+    for (std::size_t b = 0; b < views.size(); b += batch) {
+      const std::size_t n = std::min(batch, views.size() - b);
+      r.redact_lines(std::span(views).subspan(b, n), vault, out);
+      for (std::size_t k = 0; k < n; ++k) ASSERT_EQ(out[k], expected[b + k]) << "batch " << batch << ", line " << b + k;
+    }
+    EXPECT_EQ(vault.to_json(), one_by_one.to_json());
+  }
 }
 
 TEST(Vault, StablePlaceholdersAndRestore) {

@@ -14,6 +14,7 @@
 
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,13 @@ class Redactor {
   // One input line: a JSON object is redacted as JSON and re-serialised, anything else as text.
   std::string redact_line(std::string_view line, Vault& vault) const;
 
+  // Many lines, each out[k] = redact_line(lines[k], vault) as if called in turn. The patterns of the
+  // plain-text lines are searched for over the whole batch first (that search does not read the
+  // vault), which keeps the scanner's code warm across lines of mixed formats; placeholders are
+  // still given in line order. `out` holds at least lines.size() strings.
+  static constexpr std::size_t kBatchLines = 64;
+  void redact_lines(std::span<const std::string_view> lines, Vault& vault, std::span<std::string> out) const;
+
   // The findings redact_text would replace (for evaluation and tests), in text order.
   void find(std::string_view text, std::vector<PiiFinding>& out) const;
 
@@ -47,7 +55,13 @@ class Redactor {
  private:
   Redactor(PiiScanner scanner, std::shared_ptr<const struct RedactorTables> tables)
       : scanner_(std::move(scanner)), tables_(std::move(tables)) {}
+  static bool looks_like_json(std::string_view line);
+  // find() is the scanner's findings, then merge_named_values(): names found by key, where no
+  // pattern finding overlaps them.
+  void merge_named_values(std::string_view text, std::vector<PiiFinding>& out, std::size_t first) const;
   void find_named_values(std::string_view text, std::vector<PiiFinding>& out) const;
+  // redact_text() after find(): adds the names the vault knows, then writes the text to `out`.
+  void redact_found(std::string_view text, std::vector<PiiFinding>& findings, Vault& vault, std::string& out) const;
   void add_known_names(std::string_view text, const Vault& vault, std::vector<PiiFinding>& findings) const;
   // One string under `key`: a user, host or deny-listed field is replaced whole (first pass)...
   void redact_field_value(std::string_view key, std::string& value, Vault& vault) const;

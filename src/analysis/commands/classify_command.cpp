@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analysis/commands/line_batches.hpp"
 #include "triagent/analysis/analyzer.hpp"
 #include "triagent/analysis/commands.hpp"
 #include "triagent/analysis/json_flatten.hpp"
@@ -81,31 +82,19 @@ int classify_command(const std::vector<std::string>& args, std::istream& in, std
     }
     src = &f;
   }
-  // Lines go to the analyzer Analyzer::kBatchEvents at a time. A batch is cut short when no more
-  // input is waiting (in_avail() <= 0), so a line piped in interactively is answered at once.
-  std::vector<std::string> lines(Analyzer::kBatchEvents);
-  std::vector<std::string_view> views;
   std::vector<AnalysisState> states(Analyzer::kBatchEvents);
   std::string buf;
   Progress progress(err, quiet);
-  std::size_t n = 0;
-  auto run_batch = [&] {
-    views.assign(lines.begin(), lines.begin() + static_cast<std::ptrdiff_t>(n));
-    analyzer->analyze_batch(views, states);
+  for_each_line_batch(*src, states.size(), [&](std::span<const std::string_view> lines) {
+    analyzer->analyze_batch(lines, states);
     buf.clear();
-    for (std::size_t k = 0; k < n; ++k) {
+    for (std::size_t k = 0; k < lines.size(); ++k) {
       analyzer->write_enriched(states[k], buf);
       buf.push_back('\n');
       progress.add(lines[k].size() + 1);
     }
     out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
-    n = 0;
-  };
-  while (std::getline(*src, lines[n])) {
-    ++n;
-    if (n == lines.size() || src->rdbuf()->in_avail() <= 0) run_batch();
-  }
-  if (n > 0) run_batch();
+  });
   out.flush();
   return out ? 0 : 1;
 }

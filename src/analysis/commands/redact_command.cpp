@@ -1,6 +1,8 @@
 #include <fstream>
 #include <string>
+#include <vector>
 
+#include "analysis/commands/line_batches.hpp"
 #include "triagent/analysis/commands.hpp"
 #include "triagent/privacy/redactor.hpp"
 
@@ -75,18 +77,23 @@ int redact_command(const std::vector<std::string>& args, std::istream& in, std::
     src = &f;
   }
   privacy::Vault vault;
-  std::string line, buf;
+  std::vector<std::string> redacted(privacy::Redactor::kBatchLines);
+  std::string buf;
   std::size_t bytes = 0, next = std::size_t{64} << 20;
-  while (std::getline(*src, line)) {
-    buf = redactor->redact_line(line, vault);
-    buf.push_back('\n');
+  for_each_line_batch(*src, redacted.size(), [&](std::span<const std::string_view> lines) {
+    redactor->redact_lines(lines, vault, redacted);
+    buf.clear();
+    for (std::size_t k = 0; k < lines.size(); ++k) {
+      buf += redacted[k];
+      buf.push_back('\n');
+      bytes += lines[k].size() + 1;
+    }
     out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
-    bytes += line.size() + 1;
     if (!quiet && bytes >= next) {
       err << "redact: " << (bytes >> 20) << " MiB, " << vault.size() << " values in the vault\n";
       next += std::size_t{64} << 20;
     }
-  }
+  });
   out.flush();
   if (show_vault) err << vault.to_json().dump(2) << "\n";
   return out ? 0 : 1;
