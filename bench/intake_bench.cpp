@@ -7,9 +7,13 @@
 //   --workers N: pipeline workers running meanwhile (default 2; 0 measures intake alone)
 //
 // Prints requests/s, p50 and p99 latency for both servers, the ratio daemon/baseline, and the
-// daemon's resident memory after all requests were accepted. Targets (issue 2): ratio >= 0.5,
+// daemon's resident memory after all requests were accepted, and the CPU time each request cost
+// the daemon (all its threads) and the baseline server. Targets (issue 2): ratio >= 0.5,
 // p99 <= 10 ms on 2 cores, RSS <= 64 MB after 100k accepted webhooks.
+#include <pthread.h>
 #include <signal.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -25,6 +29,8 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <iterator>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -160,6 +166,28 @@ net::awaitable<void> baseline_accept(tcp::acceptor* acceptor) {
   }
 }
 
+// CPU seconds (user + system) the process has used so far, from /proc/<pid>/stat.
+double cpu_seconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// CPU seconds a thread of this process has used so far.
+double thread_cpu_seconds(std::thread& thread) {
+  clockid_t clock;
+  timespec ts{};
+  if (pthread_getcpuclockid(thread.native_handle(), &clock) != 0 || clock_gettime(clock, &ts) != 0) return 0;
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
 long resident_kib(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   std::string line;
@@ -201,11 +229,14 @@ int main(int argc, char** argv) {
       .with("server.threads", threads).with("queue.max_depth", std::to_string(2 * requests + 10'000));
   LoadResult daemon_result;
   long rss_kib = -1;
+  double daemon_cpu_us = 0;  // the daemon's CPU time per accepted webhook, all its threads
   {
     triagent::testing::DaemonProcess daemon(cfg, dir.path());
     // Warm-up: connection set-up, SQLite page cache, allocator.
     run_load(daemon.port(), connections, 2000, "warmup");
+    const double cpu_before = cpu_seconds(daemon.pid());
     daemon_result = run_load(daemon.port(), connections, requests, "run");
+    daemon_cpu_us = (cpu_seconds(daemon.pid()) - cpu_before) * 1e6 / static_cast<double>(daemon_result.ok);
     rss_kib = resident_kib(daemon.pid());
     // A graceful stop, so a profiler the daemon runs under (TRIAGENT_DAEMON_WRAPPER) writes its data.
     daemon.send_signal(SIGTERM);
@@ -213,6 +244,7 @@ int main(int argc, char** argv) {
   }
 
   LoadResult baseline_result;
+  double baseline_cpu_us = 0;
   {
     net::io_context ioc(1);
     tcp::acceptor acceptor(ioc, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0));
@@ -220,7 +252,9 @@ int main(int argc, char** argv) {
     net::co_spawn(ioc, baseline_accept(&acceptor), net::detached);
     std::thread server([&ioc] { ioc.run(); });
     run_load(port, connections, 2000, "warmup");
+    const double cpu_before = thread_cpu_seconds(server);
     baseline_result = run_load(port, connections, requests, "run");
+    baseline_cpu_us = (thread_cpu_seconds(server) - cpu_before) * 1e6 / static_cast<double>(baseline_result.ok);
     net::post(ioc, [&acceptor] { acceptor.close(); });
     ioc.stop();
     server.join();
@@ -231,6 +265,8 @@ int main(int argc, char** argv) {
   double ratio = (static_cast<double>(daemon_result.ok) / daemon_result.seconds) /
                  (static_cast<double>(baseline_result.ok) / baseline_result.seconds);
   std::printf("ratio triagent/baseline: %.2f (target >= 0.5)\n", ratio);
+  // Less noisy than requests/s on a shared machine: what each request costs, whatever the load.
+  std::printf("CPU per request: triagent %.1f us, baseline %.1f us\n", daemon_cpu_us, baseline_cpu_us);
   std::printf("triagent p99: %.2f ms (target <= 10 ms)\n", percentile(daemon_result.latencies_ms, 0.99));
   std::printf("triagent resident memory after %zu accepted webhooks: %.1f MB (target <= 64 MB)\n",
               daemon_result.ok + 2000, static_cast<double>(rss_kib) / 1024.0);
