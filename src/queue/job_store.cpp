@@ -14,8 +14,17 @@ const std::string kRecordColumns =
     "id, kind, dedupe_key, state, payload, result, last_error, traceparent, attempts, max_attempts, "
     "created_at, updated_at, visible_at";
 const std::string kGetSql = "SELECT " + kRecordColumns + " FROM jobs WHERE id = ?1";
-const std::string kListSql =
-    "SELECT " + kRecordColumns + " FROM jobs WHERE state = ?1 ORDER BY updated_at DESC, id DESC LIMIT ?2";
+// jobs_state_updated holds every job but the queued ones (schema version 3), and SQLite uses it only
+// when a query's WHERE repeats its condition: every query below that should use it says
+// `state <> 'queued'` and names it (INDEXED BY makes a plan without it an error, not a table scan).
+// Queued jobs are found through jobs_live, whose condition is repeated the same way.
+const std::string kListSql = "SELECT " + kRecordColumns +
+                             " FROM jobs INDEXED BY jobs_state_updated WHERE state = ?1 AND state <> 'queued'"
+                             " ORDER BY updated_at DESC, id DESC LIMIT ?2";
+const std::string kListQueuedSql = "SELECT " + kRecordColumns +
+                                   " FROM jobs INDEXED BY jobs_live"
+                                   " WHERE state = 'queued' AND state IN ('queued', 'leased')"
+                                   " ORDER BY updated_at DESC, id DESC LIMIT ?1";
 // last_error stays, so the reason of the previous run is visible until the next run ends.
 const std::string kReplaySql =
     "UPDATE jobs SET state = 'queued', attempts = 0, visible_at = ?2, lease_owner = '', result = '', "
@@ -119,8 +128,9 @@ Result<EnqueueOutcome> JobStore::enqueue(const NewJob& job) {
 
 Result<std::int64_t> JobStore::dead_letter_expired_last_attempts(std::int64_t now) {
   auto st = db_->statement(
-      "UPDATE jobs SET state = 'dead', lease_owner = '', last_error = ?2, updated_at = ?1 "
-      "WHERE state = 'leased' AND visible_at <= ?1 AND attempts >= max_attempts");
+      "UPDATE jobs INDEXED BY jobs_state_updated SET state = 'dead', lease_owner = '', last_error = ?2, "
+      "updated_at = ?1 WHERE state = 'leased' AND state <> 'queued' AND visible_at <= ?1 AND "
+      "attempts >= max_attempts");
   if (!st) return st.error();
   StatementUse use(**st);
   (*st)->bind(1, now);
@@ -281,11 +291,17 @@ Result<std::optional<JobRecord>> JobStore::get(std::int64_t id) {
 
 Result<std::vector<JobRecord>> JobStore::list(JobState state, int limit) {
   if (limit <= 0) return invalid("limit must be positive");
-  auto st = db_->statement(kListSql);
+  const bool queued = state == JobState::queued;
+  auto st = db_->statement(queued ? kListQueuedSql : kListSql);
   if (!st) return st.error();
   StatementUse use(**st);
-  (*st)->bind(1, std::string_view(to_string(state)));
-  (*st)->bind(2, std::int64_t{std::min(limit, kMaxListLimit)});
+  const std::int64_t max_rows = std::min(limit, kMaxListLimit);
+  if (queued) {
+    (*st)->bind(1, max_rows);
+  } else {
+    (*st)->bind(1, std::string_view(to_string(state)));
+    (*st)->bind(2, max_rows);
+  }
   std::vector<JobRecord> records;
   for (;;) {
     auto step = (*st)->step();
@@ -318,7 +334,8 @@ Result<JobRecord> JobStore::replay(std::int64_t id) {
 
 Result<QueueStats> JobStore::stats() {
   QueueStats stats;
-  auto counts = db_->statement("SELECT state, COUNT(*) FROM jobs GROUP BY state");
+  auto counts = db_->statement("SELECT state, COUNT(*) FROM jobs INDEXED BY jobs_state_updated WHERE state <> 'queued'"
+                               " GROUP BY state");
   if (!counts) return counts.error();
   {
     StatementUse use(**counts);
@@ -328,18 +345,20 @@ Result<QueueStats> JobStore::stats() {
       if (step == StepResult::error) return db_->last_error("stats");
       const std::int64_t n = (*counts)->column_int(1);
       switch (parse_job_state((*counts)->column_text(0)).value_or(JobState::dead)) {
-        case JobState::queued: stats.ready = n; break;
+        case JobState::queued: break;  // not in this index: counted below
         case JobState::leased: stats.leased = n; break;
         case JobState::done: stats.done = n; break;
         case JobState::dead: stats.dead = n; break;
       }
     }
   }
-  auto oldest = db_->statement("SELECT COALESCE(MIN(created_at), 0) FROM jobs WHERE state = 'queued'");
-  if (!oldest) return oldest.error();
-  StatementUse use(**oldest);
-  if ((*oldest)->step() != StepResult::row) return db_->last_error("stats");
-  stats.oldest_ready_created_ms = (*oldest)->column_int(0);
+  auto queued = db_->statement("SELECT COUNT(*), COALESCE(MIN(created_at), 0) FROM jobs INDEXED BY jobs_live "
+                               "WHERE state = 'queued' AND state IN ('queued', 'leased')");
+  if (!queued) return queued.error();
+  StatementUse use(**queued);
+  if ((*queued)->step() != StepResult::row) return db_->last_error("stats");
+  stats.ready = (*queued)->column_int(0);
+  stats.oldest_ready_created_ms = (*queued)->column_int(1);
   return stats;
 }
 

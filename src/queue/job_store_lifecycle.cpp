@@ -77,8 +77,8 @@ Result<void> JobStore::recover_leases() {
   }
   auto run = [&]() -> Result<void> {
     auto dead = db_->statement(
-        "UPDATE jobs SET state = 'dead', lease_owner = '', last_error = ?2, updated_at = ?1 "
-        "WHERE state = 'leased' AND attempts >= max_attempts");
+        "UPDATE jobs INDEXED BY jobs_state_updated SET state = 'dead', lease_owner = '', last_error = ?2, "
+        "updated_at = ?1 WHERE state = 'leased' AND state <> 'queued' AND attempts >= max_attempts");
     if (!dead) return dead.error();
     {
       StatementUse use(**dead);
@@ -87,8 +87,8 @@ Result<void> JobStore::recover_leases() {
       if (auto r = (*dead)->run(); !r) return r;
     }
     auto requeue = db_->statement(
-        "UPDATE jobs SET state = 'queued', lease_owner = '', visible_at = ?1, updated_at = ?1 "
-        "WHERE state = 'leased'");
+        "UPDATE jobs INDEXED BY jobs_state_updated SET state = 'queued', lease_owner = '', visible_at = ?1, "
+        "updated_at = ?1 WHERE state = 'leased' AND state <> 'queued'");
     if (!requeue) return requeue.error();
     StatementUse use(**requeue);
     (*requeue)->bind(1, now);
@@ -166,7 +166,8 @@ Result<HousekeepingReport> JobStore::housekeep(const std::function<bool()>& keep
   const std::int64_t cutoff = clock_.now_ms() - std::int64_t{options_.done_retention_hours} * 3600 * 1000;
   auto st = db_->statement(
       "DELETE FROM jobs WHERE id IN "
-      "(SELECT id FROM jobs WHERE state = 'done' AND updated_at < ?1 LIMIT ?2)");
+      "(SELECT id FROM jobs INDEXED BY jobs_state_updated WHERE state = 'done' AND state <> 'queued' AND "
+      "updated_at < ?1 LIMIT ?2)");
   if (!st) return st.error();
   // The purge may delete the newest job: the highest id given is written first, in the same
   // transaction, so that a restart still starts above it.

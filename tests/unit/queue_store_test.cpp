@@ -227,10 +227,27 @@ TEST(JobStoreOpen, UpgradesAVersion1DatabaseKeepingItsJobsAndNeverReusingAPurged
     ASSERT_TRUE(fresh);
     EXPECT_EQ(fresh->job_id, 8);  // above the purged 6 and 7
     ASSERT_TRUE(store.commit_batch());
+    // Version 3's queries: queued jobs through jobs_live, the others through jobs_state_updated.
+    auto stats = store.stats();
+    ASSERT_TRUE(stats) << stats.error().message;
+    EXPECT_EQ(stats->ready, 2);
+    EXPECT_EQ(stats->dead, 1);
+    EXPECT_EQ(stats->oldest_ready_created_ms, 10);
+    auto queued = store.list(JobState::queued, 10);
+    ASSERT_TRUE(queued) << queued.error().message;
+    ASSERT_EQ(queued->size(), 2u);
+    EXPECT_EQ((*queued)[0].id, 8);  // the newest first
+    EXPECT_EQ((*queued)[1].id, 3);
+    auto dead = store.list(JobState::dead, 10);
+    ASSERT_TRUE(dead) << dead.error().message;
+    ASSERT_EQ(dead->size(), 1u);
+    EXPECT_EQ((*dead)[0].id, 5);
   }
   auto db = queue_detail::SqliteDb::open(options.path, "queue");
   ASSERT_TRUE(db);
-  EXPECT_EQ(*(*db)->query_text("PRAGMA user_version"), "2");
+  EXPECT_EQ(*(*db)->query_text("PRAGMA user_version"), "3");
+  // A new job no longer enters jobs_state_updated (one index page less per commit).
+  EXPECT_EQ(*(*db)->query_text("SELECT partial FROM pragma_index_list('jobs') WHERE name = 'jobs_state_updated'"), "1");
 }
 
 }  // namespace
