@@ -3,7 +3,7 @@
 //
 //   build/release/bench/intake_bench [--connections 64] [--requests 100000]
 //
-//   --threads N: the daemon's io threads (default 2)
+//   --threads N|auto: the daemon's io threads (default auto, as the shipped config: half the cores)
 //   --workers N: pipeline workers running meanwhile (default 2; 0 measures intake alone)
 //
 // Prints requests/s, p50 and p99 latency for both servers, the ratio daemon/baseline, and the
@@ -209,7 +209,7 @@ int main(int argc, char** argv) {
   int connections = 64;
   std::size_t requests = 100'000;
   std::string workers = "2";
-  std::string threads = "2";
+  std::string threads = "auto";
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--connections") connections = std::stoi(argv[i + 1]);

@@ -31,7 +31,12 @@ void emit_mapping(YAML::Emitter& out, const FieldMapping& m) {
 void emit_server(YAML::Emitter& out, const ServerConfig& s) {
   out << YAML::BeginMap;
   out << YAML::Key << "listen" << YAML::Value << s.listen;
-  out << YAML::Key << "threads" << YAML::Value << s.threads;
+  out << YAML::Key << "threads" << YAML::Value;
+  if (s.threads == kAutoThreads) {
+    out << "auto";
+  } else {
+    out << s.threads;
+  }
   out << YAML::Key << "max_connections" << YAML::Value << s.max_connections;
   out << YAML::Key << "max_header_bytes" << YAML::Value << s.max_header_bytes;
   out << YAML::Key << "max_body_bytes" << YAML::Value << s.max_body_bytes;

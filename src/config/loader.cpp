@@ -125,7 +125,7 @@ class ConfigBuilder {
   void server(const Node& node, const Path& path, ServerConfig& s) const {
     w_.fields(node, path, {
         {"listen", into(s.listen, &YamlWalker::listen_address)},
-        {"threads", into(s.threads, &YamlWalker::positive_int)},
+        {"threads", into(s.threads, &YamlWalker::positive_int_or_auto)},
         {"max_connections", into(s.max_connections, &YamlWalker::positive_int)},
         {"max_header_bytes", into(s.max_header_bytes, &YamlWalker::positive_uint64)},
         {"max_body_bytes", into(s.max_body_bytes, &YamlWalker::positive_uint64)},

@@ -151,6 +151,17 @@ int YamlWalker::positive_int(const YAML::Node& node, const std::string& path) co
   return static_cast<int>(positive(node, path, std::numeric_limits<int>::max()));
 }
 
+int YamlWalker::positive_int_or_auto(const YAML::Node& node, const std::string& path) const {
+  const Scalar s = scalar(node, path);
+  if (s.value == "auto") return 0;
+  const auto n = parse_unsigned(s.value);
+  if (!n || *n == 0) fail(node, path, "expected a positive integer or 'auto', " + got(s));
+  if (*n > static_cast<std::uint64_t>(std::numeric_limits<int>::max())) {
+    fail(node, path, "must be at most " + std::to_string(std::numeric_limits<int>::max()) + ", " + got(s));
+  }
+  return static_cast<int>(*n);
+}
+
 std::int64_t YamlWalker::positive_int64(const YAML::Node& node, const std::string& path) const {
   return static_cast<std::int64_t>(positive(node, path, std::numeric_limits<std::int64_t>::max()));
 }

@@ -87,7 +87,9 @@ int run_daemon(const Config& cfg, std::ostream& out) {
   }
   JobQueue& jobs = **queue;
 
-  net::io_context ioc(cfg.server.threads);
+  ServerConfig server_cfg = cfg.server;
+  server_cfg.threads = io_threads_for(cfg.server.threads, std::thread::hardware_concurrency());
+  net::io_context ioc(server_cfg.threads);
   // Outlives everything that holds its handles (the pipeline, the routes, the operator surface).
   metrics::Registry registry;
   // The pipeline's stage durations and LLM usage.
@@ -145,7 +147,7 @@ int run_daemon(const Config& cfg, std::ostream& out) {
   register_health_routes(router, health);
   register_ui_routes(router);
 
-  auto server = HttpServer::start(ioc, cfg.server, [&router](ServerRequest&& req, Responder&& respond) {
+  auto server = HttpServer::start(ioc, server_cfg, [&router](ServerRequest&& req, Responder&& respond) {
     router.dispatch(std::move(req), std::move(respond));
   });
   if (!server) {
@@ -178,10 +180,10 @@ int run_daemon(const Config& cfg, std::ostream& out) {
       << ", data " << cfg.data_dir << ")" << std::endl;
   log::info("daemon", "listening", {},
             {{"address", http.host()}, {"port", http.port()}, {"tls", http.tls()}, {"mode", cfg.mode},
-             {"workers", cfg.workers.count}, {"queue", cfg.queue_path()}});
+             {"io_threads", server_cfg.threads}, {"workers", cfg.workers.count}, {"queue", cfg.queue_path()}});
 
   std::vector<std::thread> threads;
-  for (int i = 1; i < cfg.server.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
+  for (int i = 1; i < server_cfg.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& t : threads) t.join();
   hunts.stop();

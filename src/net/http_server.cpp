@@ -142,6 +142,14 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
     return {};
   }
 
+  // Each connection's handlers run one at a time: a strand when several threads run the
+  // io_context; with one thread that is already true, and the strand would only add a lock and
+  // reference counting to every handler.
+  net::any_io_executor connection_executor() {
+    if (cfg_.threads == 1) return ioc_.get_executor();
+    return net::make_strand(ioc_);
+  }
+
   void start_accepting() {
     net::co_spawn(acceptor_.get_executor(), accept_loop(shared_from_this()), log_exception("accept loop"));
   }
@@ -149,7 +157,7 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
   static net::awaitable<void> accept_loop(std::shared_ptr<Impl> self) {
     net::steady_timer backoff(self->acceptor_.get_executor());
     for (;;) {
-      auto [ec, socket] = co_await self->acceptor_.async_accept(net::make_strand(self->ioc_), as_tuple_awaitable);
+      auto [ec, socket] = co_await self->acceptor_.async_accept(self->connection_executor(), as_tuple_awaitable);
       if (self->shutting_down_.load() || ec == net::error::operation_aborted) co_return;
       if (ec) {
         // Out of descriptors or a transient network error: pause instead of spinning.

@@ -2,6 +2,11 @@
 #include <gtest/gtest.h>
 
 #include <ctime>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <vector>
 
 #include "support/daemon_process.hpp"
 #include "support/http_test_client.hpp"
@@ -289,6 +294,55 @@ TEST_F(ConnectionCapTest, ConnectionsOverTheCapGet503AndTheOthersKeepWorking) {
   held[1]->disconnect();
   EXPECT_TRUE(eventually([&] { return HttpTestClient("127.0.0.1", daemon_->port()).request("GET", "/livez").status == 200; },
                          std::chrono::seconds(10)));
+}
+
+}  // namespace
+}  // namespace triagent::testing
+
+namespace triagent::testing {
+namespace {
+
+// Production defaults to `auto` (one io thread on 2 cores, where each connection needs no
+// strand); several io threads run each connection on its own strand. Both must give every
+// webhook exactly one job.
+class SeveralIoThreadsTest : public IntakeTest {
+ protected:
+  SeveralIoThreadsTest() { config_.with("server.threads", "4"); }
+};
+
+TEST_F(SeveralIoThreadsTest, ConcurrentWebhooksAndRepeatsGetOneJobEach) {
+  constexpr int kSenders = 8;
+  constexpr int kIds = 40;
+  std::mutex mu;
+  std::map<std::string, std::set<std::string>> jobs_of;  // external id -> job ids answered
+  std::map<std::string, int> firsts;                    // external id -> answers with duplicate false
+  std::vector<std::thread> senders;
+  for (int t = 0; t < kSenders; ++t) {
+    senders.emplace_back([&, t] {
+      // Sender t and sender t ^ 1 post the same ids, in opposite orders.
+      for (int i = 0; i < kIds; ++i) {
+        const int n = t % 2 == 0 ? i : kIds - 1 - i;
+        const std::string id = "io-" + std::to_string(t / 2) + "-" + std::to_string(n);
+        auto r = post("generic", R"({"id":")" + id + R"("})", bearer(kWebhookToken));
+        std::lock_guard lock(mu);
+        if (r.status != 202) {
+          ADD_FAILURE() << id << ": " << r.status << " " << r.body;
+          continue;
+        }
+        jobs_of[id].insert(r.json()["job_id"].get<std::string>());
+        if (r.json()["duplicate"] == false) firsts[id]++;
+      }
+    });
+  }
+  for (auto& s : senders) s.join();
+  ASSERT_EQ(jobs_of.size(), static_cast<std::size_t>(kSenders / 2 * kIds));
+  std::set<std::string> all_jobs;
+  for (const auto& [id, jobs] : jobs_of) {
+    EXPECT_EQ(jobs.size(), 1u) << id << " got several jobs";
+    EXPECT_EQ(firsts[id], 1) << id;
+    all_jobs.insert(jobs.begin(), jobs.end());
+  }
+  EXPECT_EQ(all_jobs.size(), jobs_of.size());
 }
 
 }  // namespace

@@ -35,7 +35,7 @@ std::string TestConfig::render(const std::string& data_dir) const {
     << "mode: " << v("mode", "shadow") << "\n"
     << "server:\n"
     << "  listen: 127.0.0.1:0\n"
-    << "  threads: " << v("server.threads", "2") << "\n"
+    << "  threads: " << v("server.threads", "auto") << "\n"
     << "  max_connections: " << v("server.max_connections", "256") << "\n"
     << "  max_header_bytes: " << v("server.max_header_bytes", "8192") << "\n"
     << "  max_body_bytes: " << v("server.max_body_bytes", "65536") << "\n"

@@ -52,7 +52,7 @@ TEST(ShippedConfig, LoadsWithTheThreeSecrets) {
   EXPECT_EQ(cfg->data_dir, "./var");
   EXPECT_EQ(cfg->mode, "shadow");
   EXPECT_EQ(cfg->server.listen, "127.0.0.1:8080");
-  EXPECT_EQ(cfg->server.threads, 2);
+  EXPECT_EQ(cfg->server.threads, kAutoThreads);
   EXPECT_EQ(cfg->server.max_connections, 1024);
   EXPECT_EQ(cfg->server.max_header_bytes, 16384u);
   EXPECT_EQ(cfg->server.max_body_bytes, 1048576u);
@@ -161,7 +161,7 @@ TEST(LoadConfigFile, ErrorsNameTheFile) {
   const std::string path = dir.write("bad.yaml", kMinimal + "server:\n  threads: many\n");
   auto cfg = load_config_file(path);
   ASSERT_FALSE(cfg.has_value());
-  EXPECT_EQ(cfg.error().message, path + ":4: server.threads: expected a positive integer, got 'many'");
+  EXPECT_EQ(cfg.error().message, path + ":4: server.threads: expected a positive integer or 'auto', got 'many'");
 }
 
 TEST(LoadConfigFile, RefusesHugeFiles) {
@@ -314,22 +314,40 @@ TEST(LoadConfig, DuplicateKeyIsAnError) {
   EXPECT_EQ(load_error(kMinimal + "mode: shadow\nmode: auto\n"), "test.yaml:4: mode: duplicate key");
 }
 
+TEST(LoadConfig, IoThreadsAreANumberOrAuto) {
+  EXPECT_EQ(load_ok(kMinimal + "server:\n  threads: auto\n").server.threads, kAutoThreads);
+  EXPECT_EQ(load_ok(kMinimal + "server:\n  threads: 4\n").server.threads, 4);
+  EXPECT_EQ(YAML::Load(describe_config(load_ok(kMinimal + "server:\n  threads: 4\n")))["server"]["threads"].as<int>(), 4);
+  EXPECT_EQ(load_error(kMinimal + "server:\n  threads: Auto\n"),
+            "test.yaml:4: server.threads: expected a positive integer or 'auto', got 'Auto'");
+}
+
+TEST(IoThreadsFor, AutoTakesHalfTheCoresAndAtLeastOne) {
+  EXPECT_EQ(io_threads_for(kAutoThreads, 0), 1);  // hardware_concurrency() may not know
+  EXPECT_EQ(io_threads_for(kAutoThreads, 1), 1);
+  EXPECT_EQ(io_threads_for(kAutoThreads, 2), 1);
+  EXPECT_EQ(io_threads_for(kAutoThreads, 3), 1);
+  EXPECT_EQ(io_threads_for(kAutoThreads, 8), 4);
+  EXPECT_EQ(io_threads_for(3, 2), 3);  // a configured number wins
+  EXPECT_EQ(io_threads_for(1, 64), 1);
+}
+
 TEST(LoadConfig, KeyWithoutValueKeepsTheDefault) {
   const Config cfg = load_ok(kMinimal + "server:\n  threads:\n  tls:\nlog:\n");
-  EXPECT_EQ(cfg.server.threads, 2);
+  EXPECT_EQ(cfg.server.threads, kAutoThreads);
   EXPECT_FALSE(cfg.server.tls.enabled);
   EXPECT_EQ(cfg.log.level, "info");
 }
 
 TEST(LoadConfig, TypeErrorsNameTheKey) {
   EXPECT_EQ(load_error(kMinimal + "server:\n  threads: abc\n"),
-            "test.yaml:4: server.threads: expected a positive integer, got 'abc'");
+            "test.yaml:4: server.threads: expected a positive integer or 'auto', got 'abc'");
   EXPECT_EQ(load_error(kMinimal + "server:\n  threads: 0\n"),
-            "test.yaml:4: server.threads: expected a positive integer, got '0'");
+            "test.yaml:4: server.threads: expected a positive integer or 'auto', got '0'");
   EXPECT_EQ(load_error(kMinimal + "server:\n  threads: -1\n"),
-            "test.yaml:4: server.threads: expected a positive integer, got '-1'");
+            "test.yaml:4: server.threads: expected a positive integer or 'auto', got '-1'");
   EXPECT_EQ(load_error(kMinimal + "server:\n  threads: 2.5\n"),
-            "test.yaml:4: server.threads: expected a positive integer, got '2.5'");
+            "test.yaml:4: server.threads: expected a positive integer or 'auto', got '2.5'");
   EXPECT_EQ(load_error(kMinimal + "server:\n  threads: 3000000000\n"),
             "test.yaml:4: server.threads: must be at most 2147483647, got '3000000000'");
   EXPECT_EQ(load_error(kMinimal + "server:\n  max_body_bytes: 99999999999999999999\n"),
@@ -360,7 +378,7 @@ TEST(LoadConfig, InterpolatedValuesAreNeverEchoed) {
   const std::string message =
       load_error(kMinimal + "server:\n  threads: ${THREADS}\n", FakeEnvironment{{"THREADS", "SECRET-ish"}});
   EXPECT_EQ(message,
-            "test.yaml:4: server.threads: expected a positive integer, got the value of '${THREADS}' (not shown)");
+            "test.yaml:4: server.threads: expected a positive integer or 'auto', got the value of '${THREADS}' (not shown)");
   EXPECT_EQ(load_error(kMinimal + "mode: $MODE\n", FakeEnvironment{{"MODE", "SECRET"}}),
             "test.yaml:3: mode: expected shadow, assist or auto, got the value of '$MODE' (not shown)");
 }
@@ -599,6 +617,7 @@ TEST(DescribeConfig, RedactsEverySecret) {
   const YAML::Node node = YAML::Load(text);
   EXPECT_EQ(node["server"]["listen"].as<std::string>(), "127.0.0.1:8080");
   EXPECT_EQ(node["server"]["max_body_bytes"].as<std::uint64_t>(), 1048576u);
+  EXPECT_EQ(node["server"]["threads"].as<std::string>(), "auto");
   EXPECT_EQ(node["auth"]["admin_token"].as<std::string>(), "<redacted>");
   EXPECT_EQ(node["webhooks"]["sources"]["dataset"]["token"].as<std::string>(), "<redacted>");
   EXPECT_EQ(node["webhooks"]["sources"]["dataset"]["hmac_secret"].as<std::string>(), "<redacted>");

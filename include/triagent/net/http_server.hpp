@@ -43,6 +43,8 @@ struct HttpServerStats {
 class HttpServer {
  public:
   // Binds and listens on cfg.listen now; connections are served by whoever runs `ioc`.
+  // cfg.threads must be the number of threads that run `ioc` (a resolved count, not auto): with
+  // exactly 1, connections run without a strand.
   static Result<std::unique_ptr<HttpServer>> start(boost::asio::io_context& ioc, const ServerConfig& cfg,
                                                    Handler handler);
   ~HttpServer();
