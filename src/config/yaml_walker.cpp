@@ -6,6 +6,7 @@
 #include <set>
 
 #include "config/value_checks.hpp"
+#include "triagent/config/config.hpp"
 #include "triagent/config/interpolate.hpp"
 
 namespace triagent::config_detail {
@@ -153,7 +154,7 @@ int YamlWalker::positive_int(const YAML::Node& node, const std::string& path) co
 
 int YamlWalker::positive_int_or_auto(const YAML::Node& node, const std::string& path) const {
   const Scalar s = scalar(node, path);
-  if (s.value == "auto") return 0;
+  if (s.value == "auto") return kAutoThreads;
   const auto n = parse_unsigned(s.value);
   if (!n || *n == 0) fail(node, path, "expected a positive integer or 'auto', " + got(s));
   if (*n > static_cast<std::uint64_t>(std::numeric_limits<int>::max())) {

@@ -59,7 +59,7 @@ class YamlWalker {
   Secret secret(const YAML::Node& node, const std::string& path) const;
   bool boolean(const YAML::Node& node, const std::string& path) const;
   int positive_int(const YAML::Node& node, const std::string& path) const;
-  // A positive integer, or `auto` (returned as kAutoThreads, 0).
+  // A positive integer, or `auto` (returned as kAutoThreads).
   int positive_int_or_auto(const YAML::Node& node, const std::string& path) const;
   int non_negative_int(const YAML::Node& node, const std::string& path) const;
   std::int64_t positive_int64(const YAML::Node& node, const std::string& path) const;

@@ -49,8 +49,8 @@ struct ServerConfig {
 
 // The io threads to run: the configured number, or for `auto` half the cores (at least one).
 // The other half is left to the queue's writer thread, the pipeline's blocking pool and, on a
-// small machine, whatever sends the webhooks: on 2 cores, 2 io threads took about 25% fewer
-// webhooks per second than 1 (intake_bench --workers 0, 6 alternating pairs).
+// small machine, whatever sends the webhooks: on 2 cores, 1 io thread took 1.21 times the
+// webhooks per second of 2 (median of 8 alternating pairs of intake_bench --workers 0).
 int io_threads_for(int configured, unsigned cores);
 
 struct LogConfig {
