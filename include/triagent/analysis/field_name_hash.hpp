@@ -63,7 +63,7 @@ constexpr std::uint64_t hash_words(std::string_view name, std::size_t& last_dot)
   const std::size_t n = name.size();
   std::uint64_t h = 0x243F6A8885A308D3ull ^ (n * kMul);  // the length tells "ab" from "ab\0"
   std::size_t i = 0;
-  auto mix = [&h, &i, &last_dot](std::uint64_t w) {
+  auto mix = [&](std::uint64_t w) {  // [&]: i and last_dot are used only when kFindDot
     if constexpr (kFindDot) {
       if (const std::uint64_t dots = dot_bytes(w)) {
         last_dot = i + (63 - static_cast<std::size_t>(std::countl_zero(dots))) / 8;
