@@ -218,6 +218,24 @@ class Parser {
     return make(Expr::Kind::compare, pos, op, {std::move(*left), std::move(*right)});
   }
 
+  bool at_comparison_operator() const {
+    const Token& t = peek();
+    return (t.type == Token::Type::symbol && (t.text == "=" || t.text == "==" || t.text == "!=" || t.text == "<" ||
+                                              t.text == "<=" || t.text == ">" || t.text == ">=")) ||
+           at_keyword("contains") || at_keyword("matches") || at_keyword("in");
+  }
+
+  // `(word) = value` in the initial filter: the word inside the parentheses was read as a search
+  // term, as nothing followed it there, but the operator after ')' makes it an operand again.
+  void undo_term(Expr& e) const {
+    if (e.quoted) {
+      e.kind = Expr::Kind::string;
+      e.quoted = false;
+    } else {
+      e.kind = e.pos == word_pos_ ? Expr::Kind::field : Expr::Kind::number;
+    }
+  }
+
   std::optional<Expr> in_list(Expr left, Context ctx) {
     next();  // in
     if (!at_symbol("(")) return fail(peek().pos, "expected '(' after 'in'");
@@ -318,6 +336,7 @@ class Parser {
           if (!inner) return std::nullopt;
           if (!at_symbol(")")) return fail(peek().pos, "expected ')' to close the '(' at position " + std::to_string(open.pos));
           next();
+          if (inner->kind == Expr::Kind::term && at_comparison_operator()) undo_term(*inner);
           return inner;
         }
         if (t.text == "*") {

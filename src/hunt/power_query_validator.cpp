@@ -102,7 +102,7 @@ class Checker {
             error(e.pos, "'*' may only be searched with contains or matches in the initial filter");
           }
         } else {
-          check_expr(e.args[0], initial, aggregate_allowed);
+          check_operand(e.args[0], initial, aggregate_allowed);
         }
         if (e.args[1].kind == Expr::Kind::wildcard && e.text != "=" && e.text != "!=") {
           error(e.args[1].pos, "'*' after '" + e.text + "' means nothing; use '= *' to test that a field is present");
@@ -110,11 +110,28 @@ class Checker {
         check_value(e.args[1], initial);
         break;
       case Expr::Kind::in_list:
-        check_expr(e.args[0], initial, aggregate_allowed);
+        check_operand(e.args[0], initial, aggregate_allowed);
         for (std::size_t i = 1; i < e.args.size(); ++i) check_value(e.args[i], initial);
         break;
       default: break;
     }
+  }
+
+  // The left side of a comparison: search terms inside it ("(a b) = 1") compare nothing.
+  void check_operand(Expr& e, bool initial, bool aggregate_allowed) {
+    if (const Expr* t = find_term(e)) {
+      error(t->pos, "'" + t->text + "' is a search term, not a value to compare; compare a field, e.g. field = value");
+      return;
+    }
+    check_expr(e, initial, aggregate_allowed);
+  }
+
+  static const Expr* find_term(const Expr& e) {
+    if (e.kind == Expr::Kind::term) return &e;
+    for (const auto& a : e.args) {
+      if (const Expr* t = find_term(a)) return t;
+    }
+    return nullptr;
   }
 
   void check_call(Expr& e, bool initial, bool aggregate_allowed) {

@@ -71,6 +71,24 @@ TEST(HuntParser, CanonicalTextParsesToTheSameText) {
   }
 }
 
+// Found by hunt_parser_fuzz: "(word) = value" in the initial filter read the word as a search
+// term, so an unknown field passed and came back as a field when its canonical text was checked.
+TEST(HuntParser, AParenthesizedOperandBeforeAnOperatorIsAFieldNotASearchTerm) {
+  auto v = check("(src.process.name) = \"cmd.exe\"");
+  ASSERT_TRUE(v.ok) << v.error_text();
+  EXPECT_EQ(v.text, "src.process.name = \"cmd.exe\" | limit 100");
+  auto values = check("((\"a\")) = src.process.name (7) in (7, 8)");
+  ASSERT_TRUE(values.ok) << values.error_text();
+  EXPECT_EQ(check(values.text).text, values.text);
+  EXPECT_EQ(first_error("(ndpHHHHoi1)=\"\\\\\""),
+            "position 1: unknown field 'ndpHHHHoi1' (not in the field catalogue)");
+  EXPECT_EQ(first_error("(powershell mimikatz) = 1"),
+            "position 1: 'powershell' is a search term, not a value to compare; compare a field, e.g. field = value");
+  auto term = check("(powershell) src.process.name = \"x\"");  // a term that no operator follows stays one
+  ASSERT_TRUE(term.ok) << term.error_text();
+  EXPECT_EQ(term.text, "powershell and src.process.name = \"x\" | limit 100");
+}
+
 TEST(HuntValidator, ErrorsCarryTheirPosition) {
   EXPECT_EQ(first_error("src.process.name == "), "position 20: expected a value after '=='");
   EXPECT_EQ(first_error("src.process.name = 'x' and"), "position 26: expected a condition after 'and'");
