@@ -2,6 +2,7 @@
 // nullopt after recording the first error; the caller just propagates.
 #include "triagent/hunt/power_query_parser.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace triagent::hunt {
@@ -186,7 +187,7 @@ class Parser {
     } else if (at_keyword("contains") || at_keyword("matches")) {
       op = lower(t.text);
     } else if (at_keyword("in")) {
-      return in_list(std::move(*left), ctx);
+      return in_list(std::move(*left));
     }
     if (op.empty()) {
       if (ctx == Context::initial_filter) {
@@ -212,16 +213,17 @@ class Parser {
     if (!starts_operand() || at_symbol("!")) {
       return fail(peek().pos, "expected a value after '" + op_token.text + "'");
     }
-    auto right = sum(ctx);
+    auto right = sum(Context::value);  // a value: a word in parentheses there is no search term
     if (!right) return std::nullopt;
     const std::size_t pos = left->pos;
     return make(Expr::Kind::compare, pos, op, {std::move(*left), std::move(*right)});
   }
 
-  bool at_comparison_operator() const {
+  // A comparison or arithmetic operator: what stands before it is an operand.
+  bool at_operator() const {
     const Token& t = peek();
-    return (t.type == Token::Type::symbol && (t.text == "=" || t.text == "==" || t.text == "!=" || t.text == "<" ||
-                                              t.text == "<=" || t.text == ">" || t.text == ">=")) ||
+    static constexpr std::string_view kSymbols[] = {"=", "==", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/", "%"};
+    return (t.type == Token::Type::symbol && std::find(std::begin(kSymbols), std::end(kSymbols), t.text) != std::end(kSymbols)) ||
            at_keyword("contains") || at_keyword("matches") || at_keyword("in");
   }
 
@@ -236,7 +238,7 @@ class Parser {
     }
   }
 
-  std::optional<Expr> in_list(Expr left, Context ctx) {
+  std::optional<Expr> in_list(Expr left) {
     next();  // in
     if (!at_symbol("(")) return fail(peek().pos, "expected '(' after 'in'");
     next();
@@ -244,7 +246,7 @@ class Parser {
     args.push_back(std::move(left));
     for (;;) {
       if (!starts_operand()) return fail(peek().pos, "expected a value in the 'in' list");
-      auto v = sum(ctx);
+      auto v = sum(Context::value);
       if (!v) return std::nullopt;
       args.push_back(std::move(*v));
       if (at_symbol(",")) {
@@ -266,7 +268,7 @@ class Parser {
     if (!left) return std::nullopt;
     while ((at_symbol("+") || at_symbol("-")) && starts_operand(1)) {
       const Token op = next();
-      auto right = product(ctx);
+      auto right = product(Context::value);
       if (!right) return std::nullopt;
       left = binary(op.text, std::move(*left), std::move(*right));
     }
@@ -280,7 +282,7 @@ class Parser {
     while ((at_symbol("*") || at_symbol("/") || at_symbol("%")) && starts_operand(1) && !at_symbol("*", 1) &&
            !is_keyword(peek(1))) {
       const Token op = next();
-      auto right = unary(ctx);
+      auto right = unary(Context::value);
       if (!right) return std::nullopt;
       left = binary(op.text, std::move(*left), std::move(*right));
     }
@@ -296,7 +298,7 @@ class Parser {
       }
       if (!starts_operand()) return fail(peek().pos, "expected a value after '-'");
       if (++depth_ > kMaxExprDepth) return fail(op.pos, "expression nested too deeply");
-      auto inner = unary(ctx);
+      auto inner = unary(Context::value);
       --depth_;
       if (!inner) return std::nullopt;
       return make(Expr::Kind::unary, op.pos, "-", {std::move(*inner)});
@@ -336,7 +338,7 @@ class Parser {
           if (!inner) return std::nullopt;
           if (!at_symbol(")")) return fail(peek().pos, "expected ')' to close the '(' at position " + std::to_string(open.pos));
           next();
-          if (inner->kind == Expr::Kind::term && at_comparison_operator()) undo_term(*inner);
+          if (inner->kind == Expr::Kind::term && at_operator()) undo_term(*inner);
           return inner;
         }
         if (t.text == "*") {

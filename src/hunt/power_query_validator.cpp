@@ -80,7 +80,24 @@ class Checker {
     check_expr(e, initial, false);
   }
 
-  void check_filter(Expr& e, bool initial) { check_expr(e, initial, false); }
+  // A filter is conditions joined by and/or/not; arithmetic standing alone ("- 1") tests nothing.
+  void check_filter(Expr& e, bool initial) {
+    const bool logic = (e.kind == Expr::Kind::binary && (e.text == "and" || e.text == "or")) ||
+                       (e.kind == Expr::Kind::unary && e.text == "not");
+    if (logic) {
+      for (auto& a : e.args) check_filter(a, initial);
+      return;
+    }
+    if (e.kind == Expr::Kind::unary || e.kind == Expr::Kind::binary) {
+      error(e.pos, "expected a condition, got the arithmetic '" + print_expr(e) + "'");
+      return;
+    }
+    if (e.kind == Expr::Kind::term) {  // a condition of its own: only here may a search term stand
+      if (!initial) error(e.pos, "a full-text search term is only allowed in the initial filter");
+      return;
+    }
+    check_expr(e, initial, false);
+  }
 
   void check_expr(Expr& e, bool initial, bool aggregate_allowed) {
     switch (e.kind) {
@@ -88,8 +105,8 @@ class Checker {
       case Expr::Kind::wildcard:
         if (!initial) error(e.pos, "'*' is only allowed in the initial filter");
         break;
-      case Expr::Kind::term:
-        if (!initial) error(e.pos, "a full-text search term is only allowed in the initial filter");
+      case Expr::Kind::term:  // inside an operand ("(a b) = 1"); check_filter takes the lone ones
+        error(e.pos, "'" + e.text + "' is a search term, not a value to compare; compare a field, e.g. field = value");
         break;
       case Expr::Kind::call: check_call(e, initial, aggregate_allowed); break;
       case Expr::Kind::unary:
@@ -102,7 +119,7 @@ class Checker {
             error(e.pos, "'*' may only be searched with contains or matches in the initial filter");
           }
         } else {
-          check_operand(e.args[0], initial, aggregate_allowed);
+          check_expr(e.args[0], initial, aggregate_allowed);
         }
         if (e.args[1].kind == Expr::Kind::wildcard && e.text != "=" && e.text != "!=") {
           error(e.args[1].pos, "'*' after '" + e.text + "' means nothing; use '= *' to test that a field is present");
@@ -110,28 +127,11 @@ class Checker {
         check_value(e.args[1], initial);
         break;
       case Expr::Kind::in_list:
-        check_operand(e.args[0], initial, aggregate_allowed);
+        check_expr(e.args[0], initial, aggregate_allowed);
         for (std::size_t i = 1; i < e.args.size(); ++i) check_value(e.args[i], initial);
         break;
       default: break;
     }
-  }
-
-  // The left side of a comparison: search terms inside it ("(a b) = 1") compare nothing.
-  void check_operand(Expr& e, bool initial, bool aggregate_allowed) {
-    if (const Expr* t = find_term(e)) {
-      error(t->pos, "'" + t->text + "' is a search term, not a value to compare; compare a field, e.g. field = value");
-      return;
-    }
-    check_expr(e, initial, aggregate_allowed);
-  }
-
-  static const Expr* find_term(const Expr& e) {
-    if (e.kind == Expr::Kind::term) return &e;
-    for (const auto& a : e.args) {
-      if (const Expr* t = find_term(a)) return t;
-    }
-    return nullptr;
   }
 
   void check_call(Expr& e, bool initial, bool aggregate_allowed) {

@@ -84,9 +84,23 @@ TEST(HuntParser, AParenthesizedOperandBeforeAnOperatorIsAFieldNotASearchTerm) {
             "position 1: unknown field 'ndpHHHHoi1' (not in the field catalogue)");
   EXPECT_EQ(first_error("(powershell mimikatz) = 1"),
             "position 1: 'powershell' is a search term, not a value to compare; compare a field, e.g. field = value");
+  EXPECT_EQ(first_error("src.process.pid=-(axupper)"), "position 18: unknown field 'axupper' (not in the field catalogue)");
+  EXPECT_EQ(first_error("src.process.pid > 1 + (xyz)"), "position 23: unknown field 'xyz' (not in the field catalogue)");
   auto term = check("(powershell) src.process.name = \"x\"");  // a term that no operator follows stays one
   ASSERT_TRUE(term.ok) << term.error_text();
   EXPECT_EQ(term.text, "powershell and src.process.name = \"x\" | limit 100");
+}
+
+// Found by hunt_parser_fuzz: "- 1" printed as "-1", which then read as the search term "-1".
+TEST(HuntValidator, ArithmeticIsNoCondition) {
+  EXPECT_EQ(first_error("- 1"), "position 0: expected a condition, got the arithmetic '-1'");
+  EXPECT_EQ(first_error("src.process.name = 'x' and src.process.pid + 1"),
+            "position 27: expected a condition, got the arithmetic 'src.process.pid + 1'");
+  EXPECT_EQ(first_error("src.process.name = 'x' | filter not (src.process.pid * 2)"),
+            "position 37: expected a condition, got the arithmetic 'src.process.pid * 2'");
+  auto v = check("-1 src.process.pid + 1 > 2");  // a negative number is a search term; arithmetic compares
+  ASSERT_TRUE(v.ok) << v.error_text();
+  EXPECT_EQ(v.text, "\"-1\" and src.process.pid + 1 > 2 | limit 100");
 }
 
 TEST(HuntValidator, ErrorsCarryTheirPosition) {
