@@ -232,9 +232,10 @@ bool JsonTree::container(int depth, bool object, std::uint32_t& index) {
       }
       return ka < kb;
     });
-    for (auto it = begin; it + 1 < pending_.end(); ++it) {
-      if (nodes_[*it].key == nodes_[*(it + 1)].key) return false;  // the map keeps one of them
-    }
+    // The map keeps one of equal keys. (adjacent_find, not `it + 1 < end`: for "{}" the vector may
+    // still be unallocated, and adding one to its null pointer is undefined, which UBSan reports.)
+    const auto same_key = [this](std::uint32_t a, std::uint32_t b) { return nodes_[a].key == nodes_[b].key; };
+    if (std::adjacent_find(begin, pending_.end(), same_key) != pending_.end()) return false;
   }
   Node& node = nodes_[index];
   node.first = static_cast<std::uint32_t>(children_.size());
