@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <cstdio>
 
 #include "auth_failure_phrases.hpp"
 #include "embedded_data.hpp"
@@ -414,9 +413,12 @@ void Analyzer::write_enriched(const AnalysisState& st, std::string& out) const {
     w.raw(",\"name\":");
     w.quoted(h.technique->name);
     write_list(w, ",\"tactics\":[]", h.technique->tactics);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, ",\"score\":%.2f}", h.score);
-    w.raw(std::string_view(buf));
+    // to_chars prints as printf's "%.2f" does, without parsing a format for every technique.
+    w.raw(",\"score\":");
+    char buf[400];  // room for any double in fixed notation (DBL_MAX has 309 digits)
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, h.score, std::chars_format::fixed, 2);
+    w.raw(ec == std::errc() ? std::string_view(buf, static_cast<std::size_t>(end - buf)) : std::string_view("0"));
+    w.raw('}');
   }
   w.raw("],\"ai_severity_score\":");
   char score[16];

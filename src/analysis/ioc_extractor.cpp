@@ -51,22 +51,20 @@ inline bool is_word(char c) { return kCharClass[static_cast<unsigned char>(c)] &
 bool is_email_local(char c) { return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'; }
 bool is_host_char(char c) { return is_alnum(c) || c == '.' || c == '-'; }
 
-// The end of the word (letters, digits, '.', '-', '_') that starts at i, whether it holds a dot
-// and whether it is all hex or all digits and dots, sixteen bytes at a time: words are most of
-// what the scanner reads, and a byte loop over them cost a table lookup and two hard-to-predict
-// branches per byte.
+// The end of the word (letters, digits, '.', '-', '_') that starts at i and whether it holds a
+// dot, sixteen bytes at a time: words are most of what the scanner reads, and a byte loop over
+// them cost a table lookup and two hard-to-predict branches per byte. Most words are dropped on
+// these two facts and the byte after them; word_is() answers the rarer questions about the rest.
 struct WordEnd {
   std::size_t end;
   bool has_dot = false;
-  bool all_hex = true;
-  bool only_digits_dots = true;
 };
 WordEnd word_from(std::string_view s, std::size_t i) {
   WordEnd w{i};
   for (;;) {
     // Sixteen bytes from i; near the end of a text of sixteen bytes or more, its last sixteen
-    // with the masks shifted down to i (the bits past the end come in as zeros); a shorter text
-    // through a zeroed block (a NUL is in no class).
+    // with the masks shifted down to i (the bits past the end come in as zeros). A shorter text
+    // (most JSON field values) byte by byte: copying it into a zeroed block cost more.
     const std::size_t left = s.size() - i;
     unsigned shift = 0;
     Block16 v;
@@ -76,19 +74,17 @@ WordEnd word_from(std::string_view s, std::size_t i) {
       v = load16(s.data() + s.size() - 16);
       shift = static_cast<unsigned>(16 - left);
     } else {
-      char block[16] = {};
-      std::memcpy(block, s.data() + i, left);
-      v = load16(block);
+      for (; i < s.size() && is_word(s[i]); ++i) w.has_dot = w.has_dot || s[i] == '.';
+      w.end = i;
+      return w;
     }
     const Block16 folded = v | 0x20;  // 'A'..'Z' as 'a'..'z'; no other byte lands on a letter
     const Block16 dot = v == '.';
-    const Block16 digit = (v >= '0') & (v <= '9');
-    const unsigned word = high_bits16(digit | ((folded >= 'a') & (folded <= 'z')) | dot | (v == '-') | (v == '_')) >> shift;
+    const unsigned word =
+        high_bits16(((v >= '0') & (v <= '9')) | ((folded >= 'a') & (folded <= 'z')) | dot | (v == '-') | (v == '_')) >>
+        shift;
     const auto length = static_cast<unsigned>(std::countr_one(word));
-    const unsigned range = (1u << length) - 1;
-    w.has_dot = w.has_dot || ((high_bits16(dot) >> shift) & range) != 0;
-    w.all_hex = w.all_hex && ((high_bits16(digit | ((folded >= 'a') & (folded <= 'f'))) >> shift) & range) == range;
-    w.only_digits_dots = w.only_digits_dots && ((high_bits16(digit | dot) >> shift) & range) == range;
+    w.has_dot = w.has_dot || ((high_bits16(dot) >> shift) & ((1u << length) - 1)) != 0;
     if (length < 16) {
       w.end = i + length;
       return w;
@@ -96,6 +92,12 @@ WordEnd word_from(std::string_view s, std::size_t i) {
     i += 16;
   }
 }
+
+// Whether every byte of `word` is in the kCharClass class `cls`.
+bool word_is(std::string_view word, unsigned char cls) {
+  return std::all_of(word.begin(), word.end(), [cls](char c) { return kCharClass[static_cast<unsigned char>(c)] & cls; });
+}
+bool hash_length(std::size_t size) { return size == 32 || size == 40 || size == 64; }
 
 // The bytes that end a URL or a path, by table: the path and URL loops test every byte they pass.
 enum : unsigned char {
@@ -469,18 +471,19 @@ void IocExtractor::scan_fanged(std::string_view s, Indicators& out, int depth) c
     const WordEnd found = word_from(s, i);
     std::size_t e = found.end;
     const bool has_dot = found.has_dot;
-    const bool all_hex = found.all_hex;
-    const bool only_digits_dots = found.only_digits_dots;
     std::string_view word = s.substr(i, e - i);
     const char next = e < n ? s[e] : ' ';
     // Most words are no indicator and start none: every test below needs a ':', '@' or '\\' after
-    // the word, a dot in it, a 'c' first (CVE) or a hash's length of hex digits (such a word has no
-    // '.' or '-' to trim).
-    if (!has_dot && next != ':' && next != '@' && next != '\\' && (c | 0x20) != 'c' &&
-        !(all_hex && (word.size() == 32 || word.size() == 40 || word.size() == 64))) {
+    // the word, a dot in it, "cve" first (in any case) or a hash's length of hex digits (such a
+    // word has no '.' or '-' to trim).
+    auto cve_first = [&word] { return word.size() >= 3 && (word[1] | 0x20) == 'v' && (word[2] | 0x20) == 'e'; };
+    if (!has_dot && next != ':' && next != '@' && next != '\\' && ((c | 0x20) != 'c' || !cve_first()) &&
+        !(hash_length(word.size()) && word_is(word, kHexChar))) {
       i = e;
       continue;
     }
+    const bool all_hex = word_is(word, kHexChar);
+    const bool only_digits_dots = has_dot && word_is(word, kDigitOrDotChar);
 
     // URL: scheme "://"
     if (next == ':' && e + 2 < n && s[e + 1] == '/' && s[e + 2] == '/' && word.size() <= 10 &&
@@ -627,7 +630,7 @@ void IocExtractor::scan_fanged(std::string_view s, Indicators& out, int depth) c
     // Trim sentence dots and dashes off the word.
     while (!word.empty() && (word.back() == '.' || word.back() == '-')) word.remove_suffix(1);
 
-    if (all_hex && (word.size() == 32 || word.size() == 40 || word.size() == 64) && !is_alnum(next)) {
+    if (all_hex && hash_length(word.size()) && !is_alnum(next)) {
       // Sysmon writes IMPHASH=<md5-length hash>; that is not a file hash. Nor is an agent UUID
       // (32 hex characters) after its field name.
       const std::string_view before = s.substr(i >= 24 ? i - 24 : 0, i >= 24 ? 24 : i);

@@ -11,6 +11,7 @@
 #include "analysis/auth_failure_phrases.hpp"
 #include "analysis/json_line_writer.hpp"
 #include "triagent/analysis/fang.hpp"
+#include "triagent/analysis/field_list.hpp"
 #include "triagent/analysis/field_name_hash.hpp"
 #include "triagent/analysis/json_flatten.hpp"
 #include "triagent/analysis/text_util.hpp"
@@ -152,6 +153,39 @@ TEST(AnalysisFastPaths, FieldNameHashMatchesTheByteLoop) {
   }
   EXPECT_EQ(field_name_hash("\xC1\xDA"), reference_name_hash("\xC1\xDA"));
   EXPECT_NE(field_name_hash("\xC1"), field_name_hash("\xE1"));
+}
+
+// A reused FieldList keeps a slot's key hashes while the slot's key stays the same from one event
+// to the next; lookups must then answer as a fresh list would, also when a slot's key changes to
+// one of the same length or an event has fewer or more fields than the one before.
+TEST(AnalysisFastPaths, ReusedFieldListFindsWhatAFreshOneFinds) {
+  static constexpr std::string_view kKeys[] = {"Image", "image", "Imagf", "Event.EventData.Image", "a.b", "a.c",
+                                               "host", "HOST", "Event.System.host", "pid", "x", "Event.Image.x"};
+  static constexpr std::string_view kNames[] = {"Image", "image", "Imagf", "host", "pid", "x", "a.b", "a.c", "b",
+                                                "c", "Event.EventData.Image", "Event.System.host", "Event.Image.x"};
+  std::mt19937 rng(5);
+  FieldList reused;
+  for (int event = 0; event < 20000; ++event) {
+    FieldList fresh;
+    reused.clear();
+    const std::size_t fields = rng() % 6;
+    for (std::size_t k = 0; k < fields; ++k) {
+      const std::string_view key = kKeys[rng() % std::size(kKeys)];
+      const std::string value = std::to_string(k);
+      reused.add(key, value);
+      fresh.add(key, value);
+      if (rng() % 3 == 0) (void)reused.find(kNames[rng() % std::size(kNames)]);  // hashes part of the event
+    }
+    for (const std::string_view name : kNames) {
+      const std::string* got = reused.find(name);
+      const std::string* want = fresh.find(name);
+      ASSERT_EQ(got == nullptr, want == nullptr) << name << " in event " << event;
+      if (got) {
+        ASSERT_EQ(*got, *want) << name << " in event " << event;
+      }
+      for (std::size_t i = 0; i < fresh.size(); ++i) ASSERT_EQ(reused.leaf_hash(i), fresh.leaf_hash(i));
+    }
+  }
 }
 
 TEST(AnalysisFastPaths, AuthFailurePhrasesMatchASearchOfTheLowerCasedText) {

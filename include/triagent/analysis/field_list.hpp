@@ -114,8 +114,11 @@ class FieldList {
   void ensure_hashes() const;
   // Whether some key or leaf name of the hashed fields may have this hash (no false negatives).
   bool may_hold(std::uint64_t hash) const { return (present_[hash >> 61] >> ((hash >> 55) & 63)) & 1; }
+  // Per slot of items_, kept across clear(): a slot's hashes are those of its key unless
+  // key_changed_ says the key was rewritten since they were computed.
   mutable std::vector<std::uint64_t> key_hash_, leaf_hash_;
-  mutable std::size_t hashed_ = 0;  // fields whose hashes are valid for this event
+  mutable std::vector<char> key_changed_;
+  mutable std::size_t hashed_ = 0;  // fields this event's present_ filter covers
   // A one-hash Bloom filter over key_hash_ and leaf_hash_: most lookups (rule fields, the log-type
   // probes) name a field the event does not have, and are answered without walking the fields.
   // Indexed by the top nine bits of the hash (FNV-1a mixes its high bits best).
