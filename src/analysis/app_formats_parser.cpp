@@ -242,7 +242,8 @@ bool cluster_logs(std::string_view line, ParsedEvent& ev) {
       }
       sc.seek(after_node);
       // Thunderbird: "Nov 9 12:01:01 dn754/dn754 prog[pid]: msg" (a syslog line after the prefix)
-      ParsedEvent inner;
+      thread_local ParsedEvent inner;  // reused: its field buffers stay allocated
+      inner.clear();
       if (syslog(sc.rest(), inner)) {
         for (const Field& f : inner.fields) {
           if (f.key != "host") ev.fields.add(f.key, f.value);
