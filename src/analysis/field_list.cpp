@@ -1,6 +1,7 @@
 #include "triagent/analysis/field_list.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <iterator>
 
 #include "triagent/analysis/text_util.hpp"
@@ -13,6 +14,8 @@ std::string& FieldList::add(std::string_view key, std::string_view value) {
     key_hash_.push_back(0);
     leaf_hash_.push_back(0);
     key_changed_.push_back(1);
+    source_at_.push_back(kNotInSource);
+    source_size_.push_back(0);
   }
   const std::size_t i = size_++;
   Field& f = items_[i];
@@ -28,7 +31,17 @@ std::string& FieldList::add(std::string_view key, std::string_view value) {
   }
   f.value.clear();
   f.value.append(value);
+  note_source(i, value);
   return f.value;
+}
+
+void FieldList::note_source(std::size_t i, std::string_view value) {
+  // Compared as integers: the two views may belong to unrelated objects.
+  const auto v = reinterpret_cast<std::uintptr_t>(value.data());
+  const auto b = reinterpret_cast<std::uintptr_t>(source_.data());
+  const bool inside = !value.empty() && !source_.empty() && v >= b && v - b <= source_.size() - value.size();
+  source_at_[i] = inside ? static_cast<std::size_t>(v - b) : kNotInSource;
+  source_size_[i] = value.size();
 }
 
 void FieldList::set(std::string_view key, std::string_view value) {
@@ -37,6 +50,7 @@ void FieldList::set(std::string_view key, std::string_view value) {
   for (std::size_t i = 0; i < size_; ++i) {
     if (key_hash_[i] == h && iequals(items_[i].key, key)) {
       items_[i].value.assign(value);
+      note_source(i, value);
       return;
     }
   }

@@ -235,6 +235,7 @@ void LogTypeDetector::classify_json(ParsedEvent& ev) {
 void LogTypeDetector::detect(std::string_view line, ParsedEvent& ev) const {
   ev.clear();
   ev.raw = line;
+  ev.fields.set_source(line);  // the rules' literal scan then reads only the values not found in it
   // Trailing CR/LF are transport, not content.
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
   std::string_view body = line;

@@ -477,17 +477,16 @@ Result<Selection> compile_selection(const YAML::Node& node, LiteralMatcher& lits
 }
 
 bool field_test_matches(const FieldTest& t, const ParsedEvent& ev, const LiteralMatcher::Hits& hits) {
-  // Structured events had every field value scanned: the literal an exact, prefix, suffix or
-  // glob pattern needs inside the value is then necessary too.
-  const bool fields_scanned = !(ev.format == InputFormat::text || ev.fields.empty());
   // The fields named by the test, looked up once for all its patterns (a list of values is the
   // common case) and only when a pattern gets past its literal checks.
   thread_local std::vector<std::size_t> found;
   bool found_ready = false;
-  auto one = [&t, &ev, &hits, fields_scanned, &found_ready](const Pattern& p) {
-    // The substring occurs nowhere in the event: no field can contain it.
+  auto one = [&t, &ev, &hits, &found_ready](const Pattern& p) {
+    // The substring occurs nowhere in the event: no field can contain it. The scan read every
+    // field value (scan_literals), so neither can a field hold the text an exact, prefix, suffix
+    // or glob pattern needs.
     if (p.literal_id >= 0 && !hits.test(p.literal_id)) return false;
-    if (fields_scanned && p.field_literal_id >= 0 && p.ref_field.empty() && !hits.test(p.field_literal_id)) return false;
+    if (p.field_literal_id >= 0 && p.ref_field.empty() && !hits.test(p.field_literal_id)) return false;
     if (p.kind == Pattern::Kind::exists) {
       const bool present = ev.fields.find_hashed(t.field, t.field_hash) != nullptr;
       return present == p.exists;
@@ -607,7 +606,6 @@ struct SigmaRule::Compiled {
   // empty list: it can never hold); nullopt when no such set is known. Most rules search for
   // substrings that few events contain, so one check per rule replaces walking its condition.
   std::optional<std::vector<int>> gate;
-  std::optional<std::vector<int>> fields_gate;  // the same for events whose field values were scanned
 };
 
 namespace {
@@ -631,52 +629,49 @@ Need tighter_of(Need a, Need b) {
   return a->size() <= b->size() ? a : b;
 }
 
-// `fields_scanned`: the literal scan ran over every field value (structured events), so the
-// literals of exact/prefix/suffix patterns are necessary too; over the raw text it is not (text
-// parsers derive values, e.g. DOMAIN\user).
-int pattern_literal(const Pattern& p, bool fields_scanned) {
-  return p.literal_id >= 0 ? p.literal_id : fields_scanned ? p.field_literal_id : -1;
-}
+// The literal scan reads every field value (scan_literals), so the literal of an exact, prefix,
+// suffix or glob pattern is as necessary as a contains pattern's.
+int pattern_literal(const Pattern& p) { return p.literal_id >= 0 ? p.literal_id : p.field_literal_id; }
 
-Need field_test_need(const FieldTest& t, bool fields_scanned) {
+Need field_test_need(const FieldTest& t) {
   if (t.all) {
     for (const Pattern& p : t.patterns) {
-      if (const int id = pattern_literal(p, fields_scanned); id >= 0) return std::vector<int>{id};
+      if (const int id = pattern_literal(p); id >= 0) return std::vector<int>{id};
     }
     return std::nullopt;
   }
   std::vector<int> ids;
   for (const Pattern& p : t.patterns) {
-    const int id = pattern_literal(p, fields_scanned);
+    const int id = pattern_literal(p);
     if (id < 0) return std::nullopt;
     ids.push_back(id);
   }
   return ids;  // no patterns: any_of over nothing never holds
 }
 
-Need selection_need(const Selection& s, bool fields_scanned) {
+Need selection_need(const Selection& s) {
   Need need = std::vector<int>{};
   for (const auto& alt : s.alternatives) {
     Need alt_need;  // an empty AND always holds
-    for (const FieldTest& t : alt) alt_need = tighter_of(alt_need, field_test_need(t, fields_scanned));
+    for (const FieldTest& t : alt) alt_need = tighter_of(alt_need, field_test_need(t));
     need = union_of(need, alt_need);
   }
   for (const Pattern& k : s.keywords) {
-    const int id = pattern_literal(k, fields_scanned);
+    const int id = pattern_literal(k);
     if (id < 0) return std::nullopt;
     if (need) need->push_back(id);
   }
   return need;
 }
 
-Need node_need(const SigmaRule::Compiled& c, int idx, bool fs) {
+Need node_need(const SigmaRule::Compiled& c, int idx) {
   const sigma::Node& n = c.condition.nodes[static_cast<std::size_t>(idx)];
-  auto sel = [&c, fs](int k) { return selection_need(c.selections[static_cast<std::size_t>(k)], fs); };
+  auto sel = [&c](int k) { return selection_need(c.selections[static_cast<std::size_t>(k)]); };
   switch (n.kind) {
     case sigma::Node::Kind::ref: return sel(n.ref);
     case sigma::Node::Kind::not_: return std::nullopt;
-    case sigma::Node::Kind::and_: return tighter_of(node_need(c, n.children[0], fs), node_need(c, n.children[1], fs));
-    case sigma::Node::Kind::or_: return union_of(node_need(c, n.children[0], fs), node_need(c, n.children[1], fs));
+    case sigma::Node::Kind::and_: return tighter_of(node_need(c, n.children[0]), node_need(c, n.children[1]));
+    case sigma::Node::Kind::or_: return union_of(node_need(c, n.children[0]), node_need(c, n.children[1]));
     case sigma::Node::Kind::any_of: {
       Need need = std::vector<int>{};
       for (int k : n.children) need = union_of(need, sel(k));
@@ -764,8 +759,7 @@ Result<SigmaRule> compile_rule(const YAML::Node& doc, std::string_view source, c
   auto cond = sigma::parse_condition(condition, compiled->names);
   if (!cond) return make_error(cond.error().code, "condition: " + cond.error().message);
   compiled->condition = std::move(*cond);
-  compiled->gate = node_need(*compiled, compiled->condition.root, false);
-  compiled->fields_gate = node_need(*compiled, compiled->condition.root, true);
+  compiled->gate = node_need(*compiled, compiled->condition.root);
   rule.compiled = std::move(compiled);
   return rule;
 }
@@ -874,46 +868,53 @@ void SigmaRuleSet::index_logsource(const SigmaRule& rule) {
 }
 
 void SigmaRuleSet::index_gates() {
-  const std::size_t words = (rules_.size() + 63) / 64;
-  for (int scan = 0; scan < 2; ++scan) {
-    GateIndex& g = gates_[scan];
-    g.ungated.assign(words, 0);
-    g.by_literal.assign(literals_ ? literals_->size() : 0, {});
-    for (std::size_t r = 0; r < rules_.size(); ++r) {
-      const auto& gate = scan == 1 ? rules_[r].compiled->fields_gate : rules_[r].compiled->gate;
-      if (!gate) {
-        g.ungated[r / 64] |= std::uint64_t{1} << (r % 64);
-        continue;
-      }
-      for (const int id : *gate) {
-        auto& list = g.by_literal[static_cast<std::size_t>(id)];
-        if (list.empty() || list.back() != r) list.push_back(static_cast<std::uint32_t>(r));
-      }
+  GateIndex& g = gates_;
+  g.ungated.assign((rules_.size() + 63) / 64, 0);
+  g.by_literal.assign(literals_ ? literals_->size() : 0, {});
+  for (std::size_t r = 0; r < rules_.size(); ++r) {
+    const auto& gate = rules_[r].compiled->gate;
+    if (!gate) {
+      g.ungated[r / 64] |= std::uint64_t{1} << (r % 64);
+      continue;
+    }
+    for (const int id : *gate) {
+      auto& list = g.by_literal[static_cast<std::size_t>(id)];
+      if (list.empty() || list.back() != r) list.push_back(static_cast<std::uint32_t>(r));
     }
   }
 }
 
 template <class Hits>
 void SigmaRuleSet::scan_literals(const ParsedEvent& event, Hits& hits) const {
-  // One pass over the event finds every substring any rule looks for.
+  // One pass over the event finds every substring any rule looks for, in every field value: the
+  // gates and field_test_matches() rely on that. Structured events: the values. Text events: the
+  // line, which holds most of its values as they are, and the values a parser built (unescaped,
+  // joined or rewritten, e.g. DOMAIN\user) after it.
   hits.reset(literals_->size());
-  if (event.format == InputFormat::text || event.fields.empty()) {
-    literals_->scan(event.raw, hits);
+  thread_local std::vector<std::string_view> texts;
+  texts.clear();
+  const FieldList& fields = event.fields;
+  if (event.format == InputFormat::text || fields.empty()) {
+    texts.push_back(event.raw);
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      if (!fields[i].value.empty() && !fields.value_in_source(i)) texts.push_back(fields[i].value);
+    }
   } else {
-    thread_local std::vector<std::string_view> values;
-    values.clear();
-    for (const Field& f : event.fields) values.push_back(f.value);
-    literals_->scan(values, hits);
+    for (const Field& f : fields) texts.push_back(f.value);
+  }
+  if (texts.size() == 1) {
+    literals_->scan(texts.front(), hits);
+  } else {
+    literals_->scan(texts, hits);
   }
 }
 
 template <class Hits, class OnMatch>
 void SigmaRuleSet::evaluate(const ParsedEvent& event, const Hits& hits, OnMatch&& on_match) const {
   thread_local std::vector<signed char> memo;
-  const bool fields_scanned = !(event.format == InputFormat::text || event.fields.empty());
   // The rules whose logsource fits the event...
   thread_local std::vector<std::uint64_t> fit, open;
-  fit.assign(gates_[0].ungated.size(), 0);
+  fit.assign(gates_.ungated.size(), 0);
   for (const Logsource& l : logsources_) {
     if ((l.product.empty() || l.product == event.product) &&
         (l.category.empty() || category_fits(l.category, event.category)) &&
@@ -922,7 +923,7 @@ void SigmaRuleSet::evaluate(const ParsedEvent& event, const Hits& hits, OnMatch&
     }
   }
   // ...and whose gate lets them through: no gate, or one of its literals occurs.
-  const GateIndex& g = gates_[fields_scanned ? 1 : 0];
+  const GateIndex& g = gates_;
   open = g.ungated;
   hits.for_each([&g](int id) {
     for (const std::uint32_t r : g.by_literal[static_cast<std::size_t>(id)]) open[r / 64] |= std::uint64_t{1} << (r % 64);

@@ -188,6 +188,33 @@ TEST(AnalysisFastPaths, ReusedFieldListFindsWhatAFreshOneFinds) {
   }
 }
 
+// value_in_source() says which values the rules' literal scan of a text line would already read.
+TEST(AnalysisFastPaths, FieldValuesKnowWhetherTheyArePiecesOfTheirLine) {
+  const std::string line = "host=web1 user=alice msg=hello";
+  const std::string_view src = line;
+  FieldList f;
+  f.set_source(src);
+  f.add("host", src.substr(5, 4));                 // a piece of the line
+  f.add("user", std::string("alice"));             // equal bytes, but a copy
+  f.add("msg", src.substr(25, 5)).append("!");     // a piece, then changed through the reference
+  f.add("empty", src.substr(0, 0));
+  std::string& in_place = f.add("lower", src.substr(0, 4));
+  in_place[0] = 'H';                                // same size, other bytes
+  f.set("user", src.substr(15, 5));                 // set() to a piece
+  EXPECT_TRUE(f.value_in_source(0));
+  EXPECT_TRUE(f.value_in_source(1));
+  EXPECT_FALSE(f.value_in_source(2));
+  EXPECT_FALSE(f.value_in_source(3));
+  EXPECT_FALSE(f.value_in_source(4));
+  f.clear();  // parsers clear between attempts on the same line: the source stays
+  f.add("host", src.substr(5, 4));
+  EXPECT_TRUE(f.value_in_source(0));
+  f.set_source({});
+  f.clear();
+  f.add("host", src.substr(5, 4));
+  EXPECT_FALSE(f.value_in_source(0));
+}
+
 TEST(AnalysisFastPaths, AuthFailurePhrasesMatchASearchOfTheLowerCasedText) {
   std::mt19937 rng(4625);
   static constexpr std::string_view kPieces[] = {

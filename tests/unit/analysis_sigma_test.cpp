@@ -49,6 +49,30 @@ detection:
   EXPECT_TRUE(matches(yaml, R"({"CommandLine":"notepad.exe shell32.dll,#61"})").empty());
 }
 
+// A rule's gate may name the whole value an exact or prefix pattern wants (the literal scan reads
+// every field value). On a text line, a value the parser built is not a piece of the line: here
+// CEF's "\\=" unescaped to '=', so "a=b" occurs in no byte of the line, only in the field.
+TEST(Sigma, ExactValuesAParserBuiltFromATextLineStillMatch) {
+  const std::string yaml = R"(
+title: exact unescaped value
+detection:
+  s: {msg: 'a=b c'}
+  condition: s
+---
+title: prefix of a plain value
+detection:
+  s: {src|startswith: '10.0.'}
+  condition: s
+---
+title: value the line lacks
+detection:
+  s: {msg: 'zzz'}
+  condition: s
+)";
+  const std::string line = R"(CEF:0|Vendor|Product|1.0|100|Something happened|5|msg=a\=b c src=10.0.0.1)";
+  EXPECT_EQ(matches(yaml, line), (std::vector<std::string>{"exact unescaped value", "prefix of a plain value"}));
+}
+
 TEST(Sigma, ModifiersAndLogsource) {
   const std::string yaml = R"(
 title: contains-all

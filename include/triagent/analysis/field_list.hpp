@@ -50,6 +50,21 @@ class FieldList {
   // Replaces the value of `key` (exact, case-insensitive) or adds it.
   void set(std::string_view key, std::string_view value);
 
+  // The text the fields are parsed from (a log line): a value passed to add() or set() as a view
+  // into it is remembered as a piece of it, so that value_in_source() can say which values a
+  // search of the source alone would miss (the rest were unescaped, joined or rewritten). Kept
+  // across clear(), as parsers clear the list between attempts on the same line; reset it for the
+  // next line (ParsedEvent::clear() does). The source must outlive its use.
+  void set_source(std::string_view source) { source_ = source; }
+  // Whether field i's value is, byte for byte, the piece of the source it was added as (false
+  // when it was built some other way, or changed through add()'s returned reference since).
+  bool value_in_source(std::size_t i) const {
+    const std::size_t at = source_at_[i];
+    const std::string& v = items_[i].value;
+    return at != kNotInSource && at + v.size() <= source_.size() &&
+           std::string_view(v) == source_.substr(at, v.size()) && v.size() == source_size_[i];
+  }
+
   // First value whose full key equals `name` (case-insensitive); when `name` has no dot, also the
   // first whose last path element equals it. nullptr when absent.
   const std::string* find(FieldName name) const { return find_hashed(name.text, name.hash); }
@@ -118,6 +133,11 @@ class FieldList {
   // key_changed_ says the key was rewritten since they were computed.
   mutable std::vector<std::uint64_t> key_hash_, leaf_hash_;
   mutable std::vector<char> key_changed_;
+  // Per slot: where its value was found in source_ and its size then (kNotInSource: not a piece).
+  static constexpr std::size_t kNotInSource = static_cast<std::size_t>(-1);
+  std::string_view source_;
+  std::vector<std::size_t> source_at_, source_size_;
+  void note_source(std::size_t i, std::string_view value);
   mutable std::size_t hashed_ = 0;  // fields this event's present_ filter covers
   // A one-hash Bloom filter over key_hash_ and leaf_hash_: most lookups (rule fields, the log-type
   // probes) name a field the event does not have, and are answered without walking the fields.

@@ -35,6 +35,7 @@ struct ParsedEvent {
     format = InputFormat::text;
     json_status = JsonStatus::ok;
     fields.clear();
+    fields.set_source({});
     raw = {};
     product.clear();
     service.clear();

@@ -72,7 +72,7 @@ class SigmaRuleSet {
   };
   void index_logsource(const SigmaRule& rule);
   // Each rule's literal gate, inverted so an event costs one step per literal it holds instead of
-  // a look at the gate of every rule of its logsource. One per scan: [0] raw text, [1] field values.
+  // a look at the gate of every rule of its logsource.
   struct GateIndex {
     std::vector<std::uint64_t> ungated;                 // rules without a gate: always evaluated
     std::vector<std::vector<std::uint32_t>> by_literal;  // literal id -> rules whose gate lists it
@@ -87,7 +87,7 @@ class SigmaRuleSet {
   std::vector<SigmaRule> rules_;
   std::shared_ptr<LiteralMatcher> literals_;  // every substring the rules look for (prefilter)
   std::vector<Logsource> logsources_;
-  GateIndex gates_[2];
+  GateIndex gates_;
 };
 
 }  // namespace triagent::analysis
