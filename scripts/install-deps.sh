@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 # libboost1.81-dev: Asio and Beast are header-only; never the 1.74 default.
 # libjemalloc-dev: the daemon's allocator (cmake/TriagentDependencies.cmake says why).
 # chromium: the review UI's end-to-end test drives Debian's headless Chromium.
+# clang, libclang-rt-14-dev: the libFuzzer targets (scripts/fuzz-check.sh); the runtime is a package
+# of its own, which --no-install-recommends would leave out.
 packages=(
   build-essential cmake ninja-build pkg-config ccache git ca-certificates openssl curl
   libboost1.81-dev
@@ -15,6 +17,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server
   chromium
+  clang libclang-rt-14-dev
 )
 
 missing=()
