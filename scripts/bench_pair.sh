@@ -14,7 +14,7 @@ fi
 a=$1 b=$2 part=${3:-classify} mb=${4:-20} pairs=${5:-30}
 logs=${TRIAGENT_BENCH_LOGS:-$(cd "$(dirname "$0")/.." && pwd)/../shared/data/logs/raw}
 figures() {  # "label MB/s" per figure line of one run
-  "$1" "$logs" "$mb" "$part" | sed -n 's/^\([a-z].*\): [0-9.]* MB in .* = \([0-9.]*\) MB\/s.*/\1|\2/p'
+  "$1" "$logs" "$mb" "$part" 1 | sed -n 's/^\([a-z].*\): [0-9.]* MB in .* = \([0-9.]*\) MB\/s.*/\1|\2/p'
 }
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
