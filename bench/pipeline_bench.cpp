@@ -24,6 +24,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <signal.h>
 #include <unistd.h>
 #include <thread>
 #include <vector>
@@ -267,5 +268,8 @@ int main(int argc, char** argv) {
               percentile(tokens, 0.95));
   std::printf("  IOCs retained: %ld of %ld (%.1f%%, target 100%%)\n", iocs_kept, iocs_total,
               iocs_total > 0 ? 100.0 * static_cast<double>(iocs_kept) / static_cast<double>(iocs_total) : 100.0);
+  // A graceful stop, so a profiler the daemon runs under (TRIAGENT_DAEMON_WRAPPER) writes its data.
+  daemon.send_signal(SIGTERM);
+  daemon.wait_exit(std::chrono::seconds(120));
   return jobs.size() == static_cast<std::size_t>(o.cases) ? 0 : 1;
 }

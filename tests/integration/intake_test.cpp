@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -32,6 +33,17 @@ class IntakeTest : public ::testing::Test {
   TempDir dir_;
   std::unique_ptr<DaemonProcess> daemon_;
 };
+
+// The fixture writes only the settings it knows; an override of any other would silently set nothing
+// and a test or bench would measure the defaults while believing otherwise.
+TEST(TestConfigFixture, AnOverrideOfASettingItDoesNotWriteIsAnError) {
+  TestConfig unknown;
+  unknown.with("queue.no_such_setting", "1");
+  EXPECT_THROW(unknown.render("/tmp/unused"), std::invalid_argument);
+  TestConfig known;
+  known.with("queue.group_commit_max_batch", "16");
+  EXPECT_NE(known.render("/tmp/unused").find("\n  group_commit_max_batch: 16\n"), std::string::npos);
+}
 
 TEST_F(IntakeTest, HealthEndpointsAnswer) {
   HttpTestClient c("127.0.0.1", daemon_->port());

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -29,7 +30,11 @@ std::string lookup(const std::map<std::string, std::string>& o, const std::strin
 }  // namespace
 
 std::string TestConfig::render(const std::string& data_dir) const {
-  auto v = [&](const std::string& key, const std::string& dflt) { return lookup(overrides, key, dflt); };
+  std::set<std::string> rendered;  // every key below: an override of any other key would set nothing
+  auto v = [&](const std::string& key, const std::string& dflt) {
+    rendered.insert(key);
+    return lookup(overrides, key, dflt);
+  };
   std::ostringstream y;
   y << "data_dir: " << data_dir << "\n"
     << "mode: " << v("mode", "shadow") << "\n"
@@ -53,6 +58,7 @@ std::string TestConfig::render(const std::string& data_dir) const {
     << "  max_depth: " << v("queue.max_depth", "100000") << "\n"
     << "  retry_after_seconds: 7\n"
     << "  lease_seconds: " << v("queue.lease_seconds", "30") << "\n"
+    << "  group_commit_max_batch: " << v("queue.group_commit_max_batch", "512") << "\n"
     << "workers:\n"
     << "  count: " << v("workers.count", "2") << "\n"
     << "  poll_interval_ms: 200\n"
@@ -60,6 +66,9 @@ std::string TestConfig::render(const std::string& data_dir) const {
     << "pipeline:\n  prompts_dir: " << TRIAGENT_SOURCE_DIR << "/config/prompts\n"
     << "  context_deadline_ms: " << v("pipeline.context_deadline_ms", "20000") << "\n"
     << extra_yaml;
+  for (const auto& [key, value] : overrides) {
+    if (!rendered.contains(key)) throw std::invalid_argument("TestConfig: no setting '" + key + "' to override");
+  }
   return y.str();
 }
 
