@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "core/json_fast_reader.hpp"
+
 namespace triagent {
 
 int json_nesting_depth(std::string_view text, int limit) {
@@ -33,6 +35,9 @@ int json_nesting_depth(std::string_view text, int limit) {
 }
 
 Result<nlohmann::json> parse_untrusted_json(std::string_view text, int max_depth) {
+  if (auto value = detail::read_json_fast(text, max_depth)) return std::move(*value);
+  // Declined: nlohmann's parser gives the value or the error (after the nesting is known to be
+  // safe for its recursion).
   if (json_nesting_depth(text, max_depth) > max_depth) {
     return make_error(ErrorCode::invalid_argument, "JSON nested deeper than " + std::to_string(max_depth) + " levels");
   }

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "scan_util.hpp"
+#include "triagent/core/utf8.hpp"
 #include "text_masks.hpp"
 
 namespace triagent::privacy {
@@ -18,28 +19,6 @@ namespace {
 constexpr int kMaxDepth = 128;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-// Length of the well-formed UTF-8 sequence at s[i] (RFC 3629, as nlohmann's lexer checks it), or 0.
-std::size_t utf8_length(std::string_view s, std::size_t i) {
-  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = b(i);
-  const std::size_t left = s.size() - i;
-  auto cont = [&](std::size_t k) { return k < left && (b(i + k) & 0xC0) == 0x80; };
-  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    if (!cont(1) || !cont(2)) return 0;
-    if (c == 0xE0 && b(i + 1) < 0xA0) return 0;   // overlong
-    if (c == 0xED && b(i + 1) > 0x9F) return 0;   // surrogates
-    return 3;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    if (!cont(1) || !cont(2) || !cont(3)) return 0;
-    if (c == 0xF0 && b(i + 1) < 0x90) return 0;   // overlong
-    if (c == 0xF4 && b(i + 1) > 0x8F) return 0;   // above U+10FFFF
-    return 4;
-  }
-  return 0;
-}
 
 // Sixteen bytes at p (all readable): bit k set where p[k] is a control byte, '"', '\\' or a
 // non-ASCII byte (as signed bytes, those are all below 0x20 but the two).
@@ -64,7 +43,7 @@ bool valid_utf8(std::string_view s) {
       ++i;
       continue;
     }
-    const std::size_t n = utf8_length(s, i);
+    const std::size_t n = utf8_sequence_length(s, i);
     if (n == 0) return false;
     i += n;
   }
@@ -265,7 +244,7 @@ bool JsonTree::string(std::string& out) {
     }
     if (c < 0x20) return false;
     if (c >= 0x80) {
-      const std::size_t n = utf8_length(s_, pos_);
+      const std::size_t n = utf8_sequence_length(s_, pos_);
       if (n == 0) return false;
       pos_ += n;
       continue;
