@@ -369,34 +369,35 @@ Result<std::string> render_case_note(const NoteInput& in, const NoteLimits& limi
   sections[kQueries] = queries_section(in, limits);
   sections[kFooter] = footer_section(in);
 
-  std::string note = render(sections);
-  auto excess = [&] {
-    std::size_t n = count_chars(note);
-    return n > limits.max_chars ? n - limits.max_chars : 0;
+  std::string note;
+  std::size_t over = 0;  // characters past the limit, counted once per rendering
+  auto rerender = [&] {
+    note = render(sections);
+    const std::size_t n = count_chars(note);
+    over = n > limits.max_chars ? n - limits.max_chars : 0;
   };
+  rerender();
   // The lower sections give way first, line by line from their ends. Each round drops the fewest
   // lines whose characters cover the excess, then renders once: the "... N more" line only grows as
   // N does, so no round drops a line that dropping them one at a time would have kept.
   for (Index i : {kEvidence, kTimeline, kTree, kQueries, kIocs, kAssets, kTechniques, kActions}) {
     Section& s = sections[i];
-    for (std::size_t over = excess(); over > 0 && !s.lines.empty(); over = excess()) {
+    while (over > 0 && !s.lines.empty()) {
       std::size_t dropped = 0;
       do {
         dropped += count_chars(s.lines.back()) + 1;  // the line and its '\n'
         s.lines.pop_back();
         ++s.hidden;
       } while (dropped < over && !s.lines.empty());
-      note = render(sections);
+      rerender();
     }
   }
   // Then the texts: the root cause may go entirely, the summary keeps its start.
-  if (std::size_t over = excess(); over > 0 && shorten_text(sections[kRootCause], over, 0)) note = render(sections);
-  if (std::size_t over = excess(); over > 0 && shorten_text(sections[kSummary], over, kMinSummaryChars)) {
-    note = render(sections);
-  }
+  if (over > 0 && shorten_text(sections[kRootCause], over, 0)) rerender();
+  if (over > 0 && shorten_text(sections[kSummary], over, kMinSummaryChars)) rerender();
   // Unreachable with validated limits (the never-cut parts are bounded well below 2000); kept so
   // the limit holds whatever the inputs. The marker is first, so it survives.
-  if (excess() > 0) note = std::string(note_text::cut_chars(note, limits.max_chars));
+  if (over > 0) note = std::string(note_text::cut_chars(note, limits.max_chars));
   note_text::neutralize_markers(note, marker->size());
   return note;
 }

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "triagent/core/byte_blocks.hpp"
+
 namespace triagent::note_text {
 
 namespace {
@@ -123,7 +125,14 @@ char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) :
 
 std::size_t count_chars(std::string_view utf8) {
   std::size_t n = 0;
-  for (std::size_t i = 0; i < utf8.size(); i += decode(utf8, i).len) ++n;
+  for (std::size_t i = 0; i < utf8.size(); ++n) {
+    if (utf8.size() - i >= 16 && high_bits16(load16(utf8.data() + i)) == 0) {  // sixteen ASCII characters
+      n += 15;
+      i += 16;
+      continue;
+    }
+    i += decode(utf8, i).len;
+  }
   return n;
 }
 

@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/note_text.hpp"
 #include "triagent/core/clock.hpp"
+#include "triagent/core/utf8.hpp"
 #include "triagent/pipeline/note_render.hpp"
 
 namespace triagent {
@@ -303,6 +305,31 @@ TEST(CaseNote, BadJobIdsAndLimitsAreRefused) {
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("pipeline.delivery.note.max_chars"), std::string::npos);
   EXPECT_TRUE(NoteLimits{}.validate());
+}
+
+// count_chars steps over sixteen ASCII bytes at once; it must count as one character at a time
+// does, wherever the ASCII runs, the multi-byte characters and the invalid bytes fall.
+TEST(NoteText, CountCharsCountsEachCodePointAndEachInvalidByteOnce) {
+  auto one_at_a_time = [](std::string_view s) {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < s.size(); ++n) {
+      const bool ascii = static_cast<unsigned char>(s[i]) < 0x80;
+      const std::size_t len = ascii ? 1 : utf8_sequence_length(s, i);
+      i += len == 0 ? 1 : len;
+    }
+    return n;
+  };
+  const char* pieces[] = {"a", "0123456789abcdef", "long ASCII run of more than sixteen bytes ", "\xc3\xa9",
+                          "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xc3", "\xed\xa0\x80", "\xff", "\xf4\x90\x80\x80"};
+  std::uint32_t seed = 12345;
+  for (int round = 0; round < 5000; ++round) {
+    std::string text;
+    for (int k = 0; k < round % 13; ++k) {
+      seed = seed * 1664525u + 1013904223u;
+      text += pieces[(seed >> 16) % std::size(pieces)];
+    }
+    ASSERT_EQ(note_text::count_chars(text), one_at_a_time(text)) << text;
+  }
 }
 
 TEST(CaseNoteTags, AreNormalizedDeduplicatedAndCapped) {
