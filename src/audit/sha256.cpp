@@ -18,6 +18,15 @@ namespace {
   std::abort();
 }
 
+// Fetched once: EVP_sha256() makes each EVP_DigestInit_ex look the algorithm up in the default
+// provider again (a locked hash-table lookup, about 2,200 instructions, a tenth of hashing an audit
+// record). An EVP_MD is immutable and safe to share between threads; it lives as long as the process.
+const EVP_MD* sha256_algorithm() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  if (md == nullptr) digest_failed();
+  return md;
+}
+
 }  // namespace
 
 struct Sha256::Context {
@@ -26,7 +35,7 @@ struct Sha256::Context {
 
 Sha256::Sha256() : ctx_(std::make_unique<Context>()) {
   ctx_->md = EVP_MD_CTX_new();
-  if (ctx_->md == nullptr || EVP_DigestInit_ex(ctx_->md, EVP_sha256(), nullptr) != 1) digest_failed();
+  if (ctx_->md == nullptr || EVP_DigestInit_ex(ctx_->md, sha256_algorithm(), nullptr) != 1) digest_failed();
 }
 
 Sha256::~Sha256() { EVP_MD_CTX_free(ctx_->md); }
