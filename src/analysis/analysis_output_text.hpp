@@ -9,11 +9,9 @@
 #include <string>
 #include <string_view>
 
-namespace triagent::analysis {
+#include "triagent/core/utf8.hpp"  // utf8_sequence_length
 
-// Length of the valid UTF-8 sequence starting at text[i] (1-4), or 0 when the bytes there are not
-// one (truncated, overlong, a surrogate, above U+10FFFF).
-std::size_t utf8_sequence_length(std::string_view text, std::size_t i);
+namespace triagent::analysis {
 
 // Code points in `s` (each invalid byte counts as one).
 std::size_t utf8_length(std::string_view s);

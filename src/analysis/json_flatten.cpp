@@ -8,6 +8,7 @@
 
 #include "triagent/analysis/text_util.hpp"
 #include "triagent/core/byte_blocks.hpp"
+#include "triagent/core/utf8.hpp"
 
 namespace triagent::analysis {
 namespace {
@@ -271,34 +272,6 @@ class Flattener {
   std::string path_;
   std::string key_;
 };
-
-// Length of a valid UTF-8 sequence starting at s[i], or 0 when invalid.
-std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  std::size_t n = 0;
-  std::uint32_t min = 0;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-    min = 0x80;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    min = 0x800;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  std::uint32_t cp = c & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
-  for (std::size_t k = 1; k < n; ++k) {
-    const auto cc = static_cast<unsigned char>(s[i + k]);
-    if ((cc & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return n;
-}
 
 }  // namespace
 

@@ -4,6 +4,7 @@
 
 #include "ingress/json_fields.hpp"
 #include "triagent/core/byte_blocks.hpp"
+#include "triagent/core/utf8.hpp"
 
 namespace triagent::ingress {
 
@@ -212,10 +213,6 @@ class Reader {
   bool string(bool& escaped) {
     if (!expect('"')) return false;
     const auto byte = [&](std::size_t at) { return at < s_.size() ? static_cast<unsigned char>(s_[at]) : 0u; };
-    const auto continuation = [&](std::size_t at, unsigned lo, unsigned hi) {
-      const unsigned b = byte(at);
-      return b >= lo && b <= hi;
-    };
     while (pos_ < s_.size()) {
       // Sixteen plain bytes (printable ASCII, neither quote nor backslash) per step.
       while (s_.size() - pos_ >= 16) {
@@ -256,31 +253,7 @@ class Reader {
         continue;
       }
       // Well-formed UTF-8 (Unicode table 3-7), the sequences nlohmann accepts.
-      std::size_t length = 0;
-      if (c >= 0xC2 && c <= 0xDF) {
-        length = continuation(pos_ + 1, 0x80, 0xBF) ? 2 : 0;
-      } else if (c == 0xE0) {
-        length = continuation(pos_ + 1, 0xA0, 0xBF) && continuation(pos_ + 2, 0x80, 0xBF) ? 3 : 0;
-      } else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) {
-        length = continuation(pos_ + 1, 0x80, 0xBF) && continuation(pos_ + 2, 0x80, 0xBF) ? 3 : 0;
-      } else if (c == 0xED) {
-        length = continuation(pos_ + 1, 0x80, 0x9F) && continuation(pos_ + 2, 0x80, 0xBF) ? 3 : 0;
-      } else if (c == 0xF0) {
-        length = continuation(pos_ + 1, 0x90, 0xBF) && continuation(pos_ + 2, 0x80, 0xBF) &&
-                         continuation(pos_ + 3, 0x80, 0xBF)
-                     ? 4
-                     : 0;
-      } else if (c >= 0xF1 && c <= 0xF3) {
-        length = continuation(pos_ + 1, 0x80, 0xBF) && continuation(pos_ + 2, 0x80, 0xBF) &&
-                         continuation(pos_ + 3, 0x80, 0xBF)
-                     ? 4
-                     : 0;
-      } else if (c == 0xF4) {
-        length = continuation(pos_ + 1, 0x80, 0x8F) && continuation(pos_ + 2, 0x80, 0xBF) &&
-                         continuation(pos_ + 3, 0x80, 0xBF)
-                     ? 4
-                     : 0;
-      }
+      const std::size_t length = utf8_sequence_length(s_, pos_);
       if (length == 0) return false;
       pos_ += length;
     }

@@ -6,38 +6,9 @@
 #include <cstdlib>
 
 #include "triagent/core/clock.hpp"
+#include "triagent/core/utf8.hpp"
 
 namespace triagent::evidence_text {
-namespace {
-
-// Length of the valid UTF-8 sequence starting at s[i]; 0 when the bytes there are not one
-// (overlong forms, surrogates and code points above U+10FFFF are invalid).
-std::size_t utf8_length(std::string_view s, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
-  const unsigned char c = byte(0);
-  if (c < 0x80) return 1;
-  // Length, and the range the second byte must fall in (RFC 3629 table 3-7).
-  struct Lead {
-    unsigned char first, last;
-    std::size_t n;
-    unsigned char lo, hi;
-  };
-  static constexpr Lead kLeads[] = {{0xC2, 0xDF, 2, 0x80, 0xBF}, {0xE0, 0xE0, 3, 0xA0, 0xBF},
-                                    {0xE1, 0xEC, 3, 0x80, 0xBF}, {0xED, 0xED, 3, 0x80, 0x9F},
-                                    {0xEE, 0xEF, 3, 0x80, 0xBF}, {0xF0, 0xF0, 4, 0x90, 0xBF},
-                                    {0xF1, 0xF3, 4, 0x80, 0xBF}, {0xF4, 0xF4, 4, 0x80, 0x8F}};
-  for (const Lead& l : kLeads) {
-    if (c < l.first || c > l.last) continue;
-    if (i + l.n > s.size() || byte(1) < l.lo || byte(1) > l.hi) return 0;
-    for (std::size_t k = 2; k < l.n; ++k) {
-      if ((byte(k) & 0xC0) != 0x80) return 0;
-    }
-    return l.n;
-  }
-  return 0;
-}
-
-}  // namespace
 
 std::size_t utf8_floor(std::string_view s, std::size_t max) {
   if (max >= s.size()) return s.size();
@@ -68,7 +39,7 @@ std::string one_line(std::string_view s, std::size_t max_bytes) {
     std::size_t step = 1;
     if (u < 0x20 || u == 0x7f) {
       piece = " ";
-    } else if (const std::size_t n = utf8_length(s, i)) {
+    } else if (const std::size_t n = utf8_sequence_length(s, i)) {
       piece = s.substr(i, n);
       step = n;
     } else {

@@ -7,10 +7,12 @@
 
 namespace triagent {
 
-// Length of the well-formed UTF-8 sequence that starts a non-ASCII byte at s[i], or 0.
+// Length of the well-formed UTF-8 sequence at s[i] (1 for an ASCII byte), or 0 when the bytes
+// there are not one.
 inline std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
   const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   const unsigned char c = b(i);
+  if (c < 0x80) return 1;
   const std::size_t left = s.size() - i;
   auto cont = [&](std::size_t k) { return k < left && (b(i + k) & 0xC0) == 0x80; };
   if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
