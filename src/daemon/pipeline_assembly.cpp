@@ -1,5 +1,11 @@
 #include "daemon/pipeline_assembly.hpp"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+
 #include "daemon/audit_section.hpp"
 #include "triagent/connectors/dataset_audit_sink.hpp"
 
@@ -15,7 +21,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <algorithm>
 #include <atomic>
+#include <latch>
 #include <map>
+#include <memory>
+#include <thread>
 
 #include "triagent/connectors/llm_chain.hpp"
 #include "triagent/connectors/llm_factory.hpp"
@@ -44,6 +53,28 @@ asio::awaitable<void> run_on_pool(asio::thread_pool& pool, std::function<void()>
   }
   co_await asio::post(asio::bind_executor(home, asio::use_awaitable));
   if (error) std::rethrow_exception(error);
+}
+
+// The compute pool runs the pipeline's CPU-heavy stages at nice +kComputeNice, below the reactor
+// that answers webhooks: when an alert storm saturates the CPU, acknowledging the webhooks (their
+// senders time out and retry) comes first and the enrichment catches up after; with idle CPU the
+// nice value changes nothing. Half the cores, at least one thread. (The blocking pool, whose
+// threads mostly wait on fsync, keeps the normal priority.)
+constexpr int kComputeNice = 10;
+
+int compute_threads() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency() / 2)); }
+
+// Linux keeps a nice value per thread, and lowering one's own needs no privilege.
+void lower_priority(asio::thread_pool& pool, int threads, int nice) {
+  auto arrived = std::make_shared<std::latch>(threads);
+  for (int i = 0; i < threads; ++i) {
+    asio::post(pool, [arrived, nice] {
+      if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), nice) != 0) {
+        log::warn("daemon", "could not lower the compute pool's priority", {}, {{"errno", errno}});
+      }
+      arrived->arrive_and_wait();  // holds this thread until every thread of the pool has taken one
+    });
+  }
 }
 
 // A free coroutine (not a capturing lambda): its arguments live in its own frame.
@@ -110,6 +141,7 @@ struct PipelineAssembly::Parts {
   std::unique_ptr<asio::steady_timer> approval_sweep;
   std::atomic<bool> stopping{false};
   asio::thread_pool blocking{2};
+  asio::thread_pool compute{static_cast<std::size_t>(compute_threads())};
   std::unique_ptr<EnrichmentRunner> runner;
   Secret admin_token;
 
@@ -127,6 +159,9 @@ struct PipelineAssembly::Parts {
   std::function<asio::awaitable<void>(std::function<void()>)> blocking_runner() {
     return [this](std::function<void()> fn) { return run_on_pool(blocking, std::move(fn)); };
   }
+  std::function<asio::awaitable<void>(std::function<void()>)> compute_runner() {
+    return [this](std::function<void()> fn) { return run_on_pool(compute, std::move(fn)); };
+  }
 };
 
 PipelineAssembly::PipelineAssembly(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
@@ -140,6 +175,7 @@ void PipelineAssembly::close() {
   parts_->stopping = true;
   if (parts_->approval_sweep) parts_->approval_sweep->cancel();
   if (parts_->checkpoint_sweep) parts_->checkpoint_sweep->cancel();
+  parts_->compute.join();
   parts_->blocking.join();
   if (parts_->audit) parts_->audit->close();
 }
@@ -147,6 +183,7 @@ void PipelineAssembly::close() {
 Result<std::unique_ptr<PipelineAssembly>> PipelineAssembly::build(const Config& cfg, asio::io_context& ioc,
                                                                  PipelineMetrics* metrics) {
   auto p = std::make_unique<Parts>();
+  lower_priority(p->compute, compute_threads(), kComputeNice);
   p->ioc = &ioc;
   p->admin_token = cfg.auth.admin_token;
   p->http = make_curl_http_client(cfg.http_client);
@@ -292,6 +329,7 @@ Result<std::unique_ptr<PipelineAssembly>> PipelineAssembly::build(const Config& 
   services.audit = p->audit.get();
   services.metrics = metrics;
   services.run_blocking = p->blocking_runner();
+  services.run_compute = p->compute_runner();
   p->runner = std::make_unique<EnrichmentRunner>(std::move(services), pipeline_cfg);
   return std::unique_ptr<PipelineAssembly>(new PipelineAssembly(std::move(p)));
 }

@@ -3,7 +3,12 @@
 #include <signal.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
+#include <optional>
+#include <sstream>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -18,6 +23,38 @@ namespace {
 HttpTestResponse post_generic(std::uint16_t port, const std::string& id) {
   HttpTestClient c("127.0.0.1", port);
   return c.request("POST", "/v1/webhooks/generic", R"({"id":")" + id + R"(","title":"lifecycle"})", bearer(kWebhookToken));
+}
+
+// A thread's nice value, from /proc/<pid>/task/<tid>/stat (field 19; the name before it may hold
+// spaces, so fields are counted after its closing parenthesis).
+std::optional<int> nice_of(const std::filesystem::path& stat_file) {
+  std::ifstream in(stat_file);
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto close = stat.rfind(')');
+  if (close == std::string::npos) return std::nullopt;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string field;
+  for (int i = 3; i <= 19 && fields >> field; ++i) {
+    if (i == 19) return std::stoi(field);
+  }
+  return std::nullopt;
+}
+
+// The pipeline's CPU-heavy stages run on threads below the reactor's priority, so that an alert
+// storm's webhooks are answered before the enrichment work (docs/operations.md).
+TEST(Lifecycle, PipelineCpuWorkRunsBelowTheReactorsPriority) {
+  TempDir dir;
+  DaemonProcess daemon(TestConfig{}, dir.path());
+  const std::filesystem::path tasks = "/proc/" + std::to_string(daemon.pid()) + "/task";
+  EXPECT_EQ(nice_of(tasks / std::to_string(daemon.pid()) / "stat"), 0);  // the main thread runs the reactor
+  EXPECT_TRUE(eventually(
+      [&] {
+        for (const auto& task : std::filesystem::directory_iterator(tasks)) {
+          if (nice_of(task.path() / "stat") == 10) return true;
+        }
+        return false;
+      },
+      std::chrono::seconds(10)));
 }
 
 TEST(Lifecycle, SigtermDrainsAndExitsZero) {

@@ -67,6 +67,8 @@ struct PipelineServices {
   PipelineMetrics* metrics = nullptr;             // stage durations, LLM usage; may be null
   // Runs a blocking call (SQLite) off the reactor and resumes on the caller's executor.
   std::function<boost::asio::awaitable<void>(std::function<void()>)> run_blocking;
+  // Runs CPU work (packing, redaction, the note) off the reactor, below its priority; unset: inline.
+  std::function<boost::asio::awaitable<void>(std::function<void()>)> run_compute;
 };
 
 struct PipelineConfig {
