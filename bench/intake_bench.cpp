@@ -6,6 +6,7 @@
 //   --threads N|auto: the daemon's io threads (default auto, as the shipped config: half the cores)
 //   --workers N: pipeline workers running meanwhile (default 2; 0 measures intake alone)
 //   --rounds N: N rounds, each a fresh daemon then the baseline; prints each and the medians
+//   --ids counting|random: webhook ids counting up (default) or in random order, like UUIDs
 //   --set key=value: any other daemon setting (repeatable), e.g. queue.group_commit_max_batch=16
 //
 // Prints requests/s, p50 and p99 latency for both servers, the ratio daemon/baseline, and the
@@ -61,6 +62,7 @@ struct LoadState {
   std::atomic<std::size_t> next{0};
   std::size_t total = 0;
   std::string run_id;
+  bool random_ids = false;  // ids in random order (as random as a UUID's) instead of counting up
   std::uint16_t port = 0;
   std::atomic<std::size_t> ok{0}, failed{0};
 };
@@ -87,7 +89,10 @@ net::awaitable<void> client_connection(LoadState* st, std::vector<double>* laten
     req.set(http::field::host, "127.0.0.1");
     req.set(http::field::authorization, std::string("Bearer ") + triagent::testing::kWebhookToken);
     req.set(http::field::content_type, "application/json");
-    req.body() = R"({"id":")" + st->run_id + "-" + std::to_string(i) +
+    // Counting ids land at the end of the dedupe index; random ones (like UUIDs) each in a leaf of
+    // their own, a page written per webhook. The mix keeps them unique: i is a bijection's input.
+    const std::string id = st->random_ids ? std::to_string((i * 0x9E3779B97F4A7C15ull) ^ 0x5DEECE66Dull) : std::to_string(i);
+    req.body() = R"({"id":")" + st->run_id + "-" + id +
                  R"(","title":"Suspicious PowerShell on WS-7","severity":"high","host":"WS-7"})";
     req.keep_alive(true);
     req.prepare_payload();
@@ -116,11 +121,13 @@ net::awaitable<void> client_connection(LoadState* st, std::vector<double>* laten
   stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
 }
 
-LoadResult run_load(std::uint16_t port, int connections, std::size_t total, const std::string& run_id) {
+LoadResult run_load(std::uint16_t port, int connections, std::size_t total, const std::string& run_id,
+                    bool random_ids = false) {
   net::io_context ioc(1);
   LoadState st;
   st.total = total;
   st.run_id = run_id;
+  st.random_ids = random_ids;
   st.port = port;
   std::vector<std::vector<double>> per_connection(static_cast<std::size_t>(connections));
   for (auto& l : per_connection) l.reserve(total / static_cast<std::size_t>(connections) + 16);
@@ -218,6 +225,7 @@ struct BenchOptions {
   std::size_t requests = 100'000;
   std::string workers = "2";
   std::string threads = "auto";
+  bool random_ids = false;
   std::vector<std::pair<std::string, std::string>> settings;  // --set key=value, applied last
 };
 
@@ -247,7 +255,7 @@ Round run_round(const BenchOptions& o) {
     // Warm-up: connection set-up, SQLite page cache, allocator.
     run_load(daemon.port(), o.connections, 2000, "warmup");
     const double cpu_before = cpu_seconds(daemon.pid());
-    round.daemon = run_load(daemon.port(), o.connections, o.requests, "run");
+    round.daemon = run_load(daemon.port(), o.connections, o.requests, "run", o.random_ids);
     round.daemon_cpu_us = (cpu_seconds(daemon.pid()) - cpu_before) * 1e6 / static_cast<double>(round.daemon.ok);
     round.rss_kib = resident_kib(daemon.pid());
     // A graceful stop, so a profiler the daemon runs under (TRIAGENT_DAEMON_WRAPPER) writes its data.
@@ -262,7 +270,7 @@ Round run_round(const BenchOptions& o) {
     std::thread server([&ioc] { ioc.run(); });
     run_load(port, o.connections, 2000, "warmup");
     const double cpu_before = thread_cpu_seconds(server);
-    round.baseline = run_load(port, o.connections, o.requests, "run");
+    round.baseline = run_load(port, o.connections, o.requests, "run", o.random_ids);
     round.baseline_cpu_us = (thread_cpu_seconds(server) - cpu_before) * 1e6 / static_cast<double>(round.baseline.ok);
     net::post(ioc, [&acceptor] { acceptor.close(); });
     ioc.stop();
@@ -328,6 +336,7 @@ int main(int argc, char** argv) {
     if (a == "--requests") o.requests = std::stoul(argv[i + 1]);
     if (a == "--workers") o.workers = argv[i + 1];  // 0: intake only, nothing processes the jobs
     if (a == "--threads") o.threads = argv[i + 1];  // the daemon's io threads
+    if (a == "--ids") o.random_ids = std::string(argv[i + 1]) == "random";  // counting (default) or random
     if (a == "--set") {  // any config setting, e.g. --set queue.group_commit_max_batch=16
       const std::string kv = argv[i + 1];
       const auto eq = kv.find('=');
