@@ -20,6 +20,7 @@
 
 #include "core/sqlite_db.hpp"
 #include "queue/backoff.hpp"
+#include "queue/dedupe_index.hpp"
 #include "triagent/core/clock.hpp"
 #include "triagent/core/result.hpp"
 #include "triagent/queue/job_queue.hpp"
@@ -95,7 +96,7 @@ class JobStore {
   Result<void> recover_leases();
   Result<void> count_depth();
   Result<void> load_next_id();
-  Result<std::int64_t> find_id_by_dedupe_key(const std::string& key);
+  Result<void> load_dedupe_keys();
   Result<std::int64_t> dead_letter_expired_last_attempts(std::int64_t now);
   // Runs an UPDATE fenced by ?1 id, ?2 lease owner, ?3 attempts; `bind_rest` binds ?4 onwards.
   // True when the fence matched (one row changed).
@@ -110,10 +111,14 @@ class JobStore {
   bool synced_ = true;  // the connection's current synchronous setting (FULL at open)
   std::int64_t batch_depth_ = 0;      // committed depth plus the changes of this batch so far
   std::int64_t operation_depth_ = 0;  // batch_depth_ when the current operation began
+  std::size_t operation_keys_ = 0;    // dedupe keys staged when the current operation began
   // The id the next inserted job gets: above every id ever given, including purged ones (their
   // highest is kept in queue_meta). An id taken by a batch that then rolled back is skipped, not
   // given again: harmless, as no caller ever saw it.
   std::int64_t next_id_ = 1;
+  // Every job's dedupe key (the table has no unique index on it, see schema version 4). Keys
+  // inserted by the open batch are staged and join the rest when it commits.
+  DedupeIndex dedupe_;
 };
 
 }  // namespace triagent::queue_detail

@@ -2,7 +2,9 @@
 #include "queue/job_store.hpp"
 
 #include <filesystem>
+#include <string>
 #include <system_error>
+#include <vector>
 
 #include "queue/schema.hpp"
 
@@ -32,7 +34,8 @@ JobStore::JobStore(std::unique_ptr<SqliteDb> db, const SqliteQueueOptions& optio
     : db_(std::move(db)),
       options_(options),
       clock_(clock),
-      backoff_(options.backoff_base_ms, options.backoff_cap_ms, random_seed) {}
+      backoff_(options.backoff_base_ms, options.backoff_cap_ms, random_seed),
+      dedupe_(random_seed ^ 0x9E3779B97F4A7C15ull) {}
 
 Result<std::unique_ptr<JobStore>> JobStore::open(const SqliteQueueOptions& options, const Clock& clock,
                                                  std::uint64_t random_seed) {
@@ -46,6 +49,7 @@ Result<std::unique_ptr<JobStore>> JobStore::open(const SqliteQueueOptions& optio
   if (auto r = store->recover_leases(); !r) return r.error();
   if (auto r = store->count_depth(); !r) return r.error();
   if (auto r = store->load_next_id(); !r) return r.error();
+  if (auto r = store->load_dedupe_keys(); !r) return r.error();
   return store;
 }
 
@@ -111,6 +115,19 @@ Result<void> JobStore::count_depth() {
   return {};
 }
 
+Result<void> JobStore::load_dedupe_keys() {
+  auto st = db_->statement("SELECT dedupe_key, id FROM jobs");
+  if (!st) return st.error();
+  StatementUse use(**st);
+  for (;;) {
+    switch ((*st)->step()) {
+      case StepResult::row: dedupe_.add_committed((*st)->column_text(0), (*st)->column_int(1)); continue;
+      case StepResult::done: return {};
+      case StepResult::error: return db_->last_error("dedupe keys");
+    }
+  }
+}
+
 Result<void> JobStore::load_next_id() {
   auto st = db_->statement(
       "SELECT max(coalesce((SELECT value FROM queue_meta WHERE key = ?1), 0), coalesce((SELECT max(id) FROM jobs), 0))");
@@ -131,6 +148,7 @@ Result<void> JobStore::run_cached(std::string_view sql) {
 
 Result<void> JobStore::begin_batch(bool synced) {
   batch_depth_ = committed_depth_;
+  dedupe_.discard();
   if (synced != synced_) {
     if (auto r = db_->exec(synced ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL"); !r) return r;
     synced_ = synced;
@@ -140,12 +158,14 @@ Result<void> JobStore::begin_batch(bool synced) {
 
 Result<void> JobStore::begin_operation() {
   operation_depth_ = batch_depth_;
+  operation_keys_ = dedupe_.staged_count();
   return run_cached("SAVEPOINT op");
 }
 
 Result<void> JobStore::end_operation(bool ok) {
   if (ok) return run_cached("RELEASE op");
   batch_depth_ = operation_depth_;
+  dedupe_.unstage_after(operation_keys_);
   if (auto r = run_cached("ROLLBACK TO op"); !r) return r;
   return run_cached("RELEASE op");
 }
@@ -153,12 +173,14 @@ Result<void> JobStore::end_operation(bool ok) {
 Result<void> JobStore::commit_batch() {
   if (auto r = run_cached("COMMIT"); !r) return r;
   committed_depth_ = batch_depth_;
+  dedupe_.commit();
   return {};
 }
 
 void JobStore::abort_batch() {
   if (db_->in_transaction()) (void)db_->exec("ROLLBACK");
   batch_depth_ = committed_depth_;
+  dedupe_.discard();
 }
 
 Result<HousekeepingReport> JobStore::housekeep(const std::function<bool()>& keep_going) {
@@ -167,7 +189,7 @@ Result<HousekeepingReport> JobStore::housekeep(const std::function<bool()>& keep
   auto st = db_->statement(
       "DELETE FROM jobs WHERE id IN "
       "(SELECT id FROM jobs INDEXED BY jobs_state_updated WHERE state = 'done' AND state <> 'queued' AND "
-      "updated_at < ?1 LIMIT ?2)");
+      "updated_at < ?1 LIMIT ?2) RETURNING dedupe_key");
   if (!st) return st.error();
   // The purge may delete the newest job: the highest id given is written first, in the same
   // transaction, so that a restart still starts above it.
@@ -177,7 +199,7 @@ Result<HousekeepingReport> JobStore::housekeep(const std::function<bool()>& keep
   // back the operations queued behind it for long.
   for (;;) {
     if (auto r = db_->exec("BEGIN IMMEDIATE"); !r) return r.error();
-    std::int64_t deleted = 0;
+    std::vector<std::string> purged_keys;  // leave the dedupe index once the deletion commits
     {
       StatementUse use(**high_water);
       (*high_water)->bind(1, std::string_view(kJobIdHighWaterKey));
@@ -191,16 +213,20 @@ Result<HousekeepingReport> JobStore::housekeep(const std::function<bool()>& keep
       StatementUse use(**st);
       (*st)->bind(1, cutoff);
       (*st)->bind(2, std::int64_t{kPurgeChunk});
-      if (auto r = (*st)->run(); !r) {
+      StepResult step;
+      while ((step = (*st)->step()) == StepResult::row) purged_keys.push_back((*st)->column_text(0));
+      if (step == StepResult::error) {
+        Error error = db_->last_error("purge");
         (void)db_->exec("ROLLBACK");
-        return r.error();
+        return error;
       }
-      deleted = db_->changes();
     }
     if (auto r = db_->exec("COMMIT"); !r) {
       (void)db_->exec("ROLLBACK");
       return r.error();
     }
+    for (const auto& key : purged_keys) dedupe_.erase(key);
+    const auto deleted = static_cast<std::int64_t>(purged_keys.size());
     report.purged_done += deleted;
     if (deleted < kPurgeChunk) break;
     if (!keep_going()) return report;  // the rest waits for the next round; no checkpoint now

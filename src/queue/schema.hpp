@@ -12,7 +12,7 @@ namespace triagent::queue_detail {
 
 using sqlite::SqliteDb;
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // queue_meta's key for the highest job id ever given (version 2 on).
 inline constexpr const char* kJobIdHighWaterKey = "job_id_high_water";

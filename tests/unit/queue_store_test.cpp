@@ -75,7 +75,41 @@ TEST_F(Store, RolledBackOperationLeavesNoTraceAndKeepsTheDepth) {
   ASSERT_TRUE(store->begin_operation());
   EXPECT_TRUE(store->get(kept->job_id).value().has_value());
   EXPECT_FALSE(store->get(undone->job_id).value().has_value());
+  // The undone job's key went with it; the kept one's is still taken.
+  auto again = store->enqueue(job_with_key("undone"));
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(again->duplicate);
+  EXPECT_TRUE(store->enqueue(job_with_key("kept"))->duplicate);
   ASSERT_TRUE(store->end_operation(true));
+  ASSERT_TRUE(store->commit_batch());
+}
+
+// The dedupe keys live in memory (schema version 4): they follow the table through a batch that
+// rolls back, a key repeated inside one batch, and a reopen of the file.
+TEST_F(Store, DedupeKeysFollowTheTableThroughRollbackRepeatAndReopen) {
+  ASSERT_TRUE(store->begin_batch());
+  ASSERT_TRUE(store->enqueue(job_with_key("rolled-back")));
+  store->abort_batch();
+  ASSERT_TRUE(store->begin_batch());
+  auto fresh = store->enqueue(job_with_key("rolled-back"));
+  ASSERT_TRUE(fresh);
+  EXPECT_FALSE(fresh->duplicate);
+  auto twice = store->enqueue(job_with_key("rolled-back"));  // the same key later in the same batch
+  ASSERT_TRUE(twice);
+  EXPECT_TRUE(twice->duplicate);
+  EXPECT_EQ(twice->job_id, fresh->job_id);
+  ASSERT_TRUE(store->commit_batch());
+
+  store.reset();
+  auto reopened = JobStore::open(options, clock, 2);
+  ASSERT_TRUE(reopened) << reopened.error().message;
+  store = std::move(*reopened);
+  ASSERT_TRUE(store->begin_batch());
+  auto after = store->enqueue(job_with_key("rolled-back"));
+  ASSERT_TRUE(after);
+  EXPECT_TRUE(after->duplicate);
+  EXPECT_EQ(after->job_id, fresh->job_id);
+  EXPECT_FALSE(store->enqueue(job_with_key("new"))->duplicate);
   ASSERT_TRUE(store->commit_batch());
 }
 
@@ -154,7 +188,7 @@ TEST(JobStoreOpen, InsertAndStateChangesBuildNoEphemeralTableAndTouchNoSequence)
   // What JobStore runs per job: the insert, and an update of state (lease, ack, fail).
   for (const std::string sql :
        {"INSERT INTO jobs (id, kind, dedupe_key, payload, state, visible_at, max_attempts, traceparent, created_at, "
-        "updated_at) VALUES (?7, ?1, ?2, ?3, 'queued', ?4, ?5, ?6, ?4, ?4) ON CONFLICT (dedupe_key) DO NOTHING",
+        "updated_at) VALUES (?7, ?1, ?2, ?3, 'queued', ?4, ?5, ?6, ?4, ?4)",
         "UPDATE jobs SET state = 'done', updated_at = ?2 WHERE id = ?1"}) {
     std::string program = program_of(**db, sql);
     EXPECT_EQ(program.find("OpenEphemeral"), std::string::npos) << sql << "\n" << program;
@@ -245,9 +279,11 @@ TEST(JobStoreOpen, UpgradesAVersion1DatabaseKeepingItsJobsAndNeverReusingAPurged
   }
   auto db = queue_detail::SqliteDb::open(options.path, "queue");
   ASSERT_TRUE(db);
-  EXPECT_EQ(*(*db)->query_text("PRAGMA user_version"), "3");
+  EXPECT_EQ(*(*db)->query_text("PRAGMA user_version"), "4");
   // A new job no longer enters jobs_state_updated (one index page less per commit).
   EXPECT_EQ(*(*db)->query_text("SELECT partial FROM pragma_index_list('jobs') WHERE name = 'jobs_state_updated'"), "1");
+  // Version 4: no unique index on dedupe_key (the keys are kept in memory).
+  EXPECT_EQ(*(*db)->query_text("SELECT count(*) FROM pragma_index_list('jobs') WHERE \"unique\" = 1"), "0");
 }
 
 }  // namespace
