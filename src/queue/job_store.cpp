@@ -65,6 +65,22 @@ Result<void> check_token(const LeasedJob& job) {
 
 }  // namespace
 
+bool JobStore::row_holds_key(std::int64_t id, std::string_view key, std::optional<Error>& error) {
+  auto st = db_->statement("SELECT dedupe_key FROM jobs WHERE id = ?1");
+  if (!st) {
+    error = st.error();
+    return false;
+  }
+  StatementUse use(**st);
+  (*st)->bind(1, id);
+  switch ((*st)->step()) {
+    case StepResult::row: return (*st)->column_text(0) == key;
+    case StepResult::done: return false;
+    case StepResult::error: error = db_->last_error("dedupe key"); return false;
+  }
+  return false;
+}
+
 Result<EnqueueOutcome> JobStore::enqueue(const NewJob& job) {
   if (job.dedupe_key.empty()) return invalid("dedupe_key is required");
   if (job.dedupe_key.size() > kMaxDedupeKeyBytes) return invalid("dedupe_key is too long");
@@ -73,7 +89,10 @@ Result<EnqueueOutcome> JobStore::enqueue(const NewJob& job) {
   if (job.max_attempts < 0) return invalid("max_attempts is negative");
 
   // A duplicate is answered even when the queue is full: the sender's job is already safe.
-  if (auto existing = dedupe_.find(job.dedupe_key)) return EnqueueOutcome{*existing, true};
+  std::optional<Error> read_error;
+  auto existing = dedupe_.find(job.dedupe_key, [&](std::int64_t id) { return row_holds_key(id, job.dedupe_key, read_error); });
+  if (read_error) return *read_error;
+  if (existing) return EnqueueOutcome{*existing, true};
   if (batch_depth_ >= options_.max_depth) {
     return make_error(ErrorCode::overloaded, "queue is full (" + std::to_string(batch_depth_) + " jobs)");
   }

@@ -97,6 +97,9 @@ class JobStore {
   Result<void> count_depth();
   Result<void> load_next_id();
   Result<void> load_dedupe_keys();
+  // Whether job `id`'s row holds `key`: a hash match in dedupe_ is only a candidate. A failed read
+  // is kept in `error` and answers false.
+  bool row_holds_key(std::int64_t id, std::string_view key, std::optional<Error>& error);
   Result<std::int64_t> dead_letter_expired_last_attempts(std::int64_t now);
   // Runs an UPDATE fenced by ?1 id, ?2 lease owner, ?3 attempts; `bind_rest` binds ?4 onwards.
   // True when the fence matched (one row changed).
@@ -116,8 +119,8 @@ class JobStore {
   // highest is kept in queue_meta). An id taken by a batch that then rolled back is skipped, not
   // given again: harmless, as no caller ever saw it.
   std::int64_t next_id_ = 1;
-  // Every job's dedupe key (the table has no unique index on it, see schema version 4). Keys
-  // inserted by the open batch are staged and join the rest when it commits.
+  // Every job's dedupe key, as a keyed hash (the table has no unique index on it, see schema
+  // version 4). Keys inserted by the open batch are staged and stay only if it commits.
   DedupeIndex dedupe_;
 };
 

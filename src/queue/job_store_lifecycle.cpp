@@ -35,7 +35,7 @@ JobStore::JobStore(std::unique_ptr<SqliteDb> db, const SqliteQueueOptions& optio
       options_(options),
       clock_(clock),
       backoff_(options.backoff_base_ms, options.backoff_cap_ms, random_seed),
-      dedupe_(random_seed ^ 0x9E3779B97F4A7C15ull) {}
+      dedupe_(SipKey::random()) {}
 
 Result<std::unique_ptr<JobStore>> JobStore::open(const SqliteQueueOptions& options, const Clock& clock,
                                                  std::uint64_t random_seed) {
@@ -189,7 +189,7 @@ Result<HousekeepingReport> JobStore::housekeep(const std::function<bool()>& keep
   auto st = db_->statement(
       "DELETE FROM jobs WHERE id IN "
       "(SELECT id FROM jobs INDEXED BY jobs_state_updated WHERE state = 'done' AND state <> 'queued' AND "
-      "updated_at < ?1 LIMIT ?2) RETURNING dedupe_key");
+      "updated_at < ?1 LIMIT ?2) RETURNING id, dedupe_key");
   if (!st) return st.error();
   // The purge may delete the newest job: the highest id given is written first, in the same
   // transaction, so that a restart still starts above it.
@@ -199,7 +199,7 @@ Result<HousekeepingReport> JobStore::housekeep(const std::function<bool()>& keep
   // back the operations queued behind it for long.
   for (;;) {
     if (auto r = db_->exec("BEGIN IMMEDIATE"); !r) return r.error();
-    std::vector<std::string> purged_keys;  // leave the dedupe index once the deletion commits
+    std::vector<std::pair<std::int64_t, std::string>> purged;  // leave the dedupe index once the deletion commits
     {
       StatementUse use(**high_water);
       (*high_water)->bind(1, std::string_view(kJobIdHighWaterKey));
@@ -214,7 +214,7 @@ Result<HousekeepingReport> JobStore::housekeep(const std::function<bool()>& keep
       (*st)->bind(1, cutoff);
       (*st)->bind(2, std::int64_t{kPurgeChunk});
       StepResult step;
-      while ((step = (*st)->step()) == StepResult::row) purged_keys.push_back((*st)->column_text(0));
+      while ((step = (*st)->step()) == StepResult::row) purged.emplace_back((*st)->column_int(0), (*st)->column_text(1));
       if (step == StepResult::error) {
         Error error = db_->last_error("purge");
         (void)db_->exec("ROLLBACK");
@@ -225,8 +225,8 @@ Result<HousekeepingReport> JobStore::housekeep(const std::function<bool()>& keep
       (void)db_->exec("ROLLBACK");
       return r.error();
     }
-    for (const auto& key : purged_keys) dedupe_.erase(key);
-    const auto deleted = static_cast<std::int64_t>(purged_keys.size());
+    for (const auto& [id, key] : purged) dedupe_.erase(key, id);
+    const auto deleted = static_cast<std::int64_t>(purged.size());
     report.purged_done += deleted;
     if (deleted < kPurgeChunk) break;
     if (!keep_going()) return report;  // the rest waits for the next round; no checkpoint now
