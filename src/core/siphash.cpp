@@ -1,5 +1,7 @@
 #include "core/siphash.hpp"
 
+#include "triagent/core/untrusted_hash.hpp"
+
 #include <openssl/rand.h>
 
 #include <bit>
@@ -77,6 +79,11 @@ std::uint64_t siphash24(const SipKey& key, std::string_view data) {
   s.round();
   s.round();
   return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
+}
+
+std::size_t UntrustedHash::operator()(std::string_view s) const {
+  static const SipKey key = SipKey::random();
+  return static_cast<std::size_t>(siphash24(key, s));
 }
 
 }  // namespace triagent

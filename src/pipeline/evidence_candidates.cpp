@@ -4,13 +4,12 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "evidence_analysis_input.hpp"
 #include "evidence_text.hpp"
 #include "evidence_twins.hpp"
 #include "triagent/analysis/text_util.hpp"
+#include "triagent/core/untrusted_hash.hpp"
 
 namespace triagent {
 namespace {
@@ -64,12 +63,6 @@ bool is_usual_path(std::string_view path) {
   }
   return false;
 }
-
-// Lets the sets be asked with a string_view, without building a std::string per lookup.
-struct TransparentHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-};
 
 class CandidateCollector {
  public:
@@ -273,14 +266,15 @@ class CandidateCollector {
   const EvidencePackerConfig& config_;
   analysis::AnalysisState state_;
   EvidenceCandidates out_;
-  std::unordered_set<std::string, TransparentHash, std::equal_to<>> entities_;
-  std::unordered_map<std::string, std::size_t> seen_;  // dedupe keys -> candidate
-  std::string content_key_, id_key_;                   // of the event being added
-  std::unordered_map<std::string, std::size_t> ioc_index_;
-  std::unordered_map<std::string, std::size_t> rule_index_;
-  std::unordered_set<std::string> overflow_;
+  // Every key below comes from event content, which an attacker may write: UntrustedHash.
+  UntrustedStringSet entities_;
+  UntrustedStringMap<std::size_t> seen_;  // dedupe keys -> candidate
+  std::string content_key_, id_key_;      // of the event being added
+  UntrustedStringMap<std::size_t> ioc_index_;
+  UntrustedStringMap<std::size_t> rule_index_;
+  UntrustedStringSet overflow_;
   // twin key -> (candidate index, channels merged into it)
-  std::unordered_map<std::string, std::vector<std::pair<std::size_t, std::vector<std::string>>>> twins_;
+  UntrustedStringMap<std::vector<std::pair<std::size_t, std::vector<std::string>>>> twins_;
 };
 
 }  // namespace
@@ -310,7 +304,7 @@ EvidenceCandidates collect_candidates(const Incident& incident, std::vector<Cont
 }
 
 void rank_candidates(EvidenceCandidates& candidates, const Incident& incident, const EvidenceRankWeights& w) {
-  std::unordered_map<std::string, std::size_t> kinds;
+  UntrustedStringMap<std::size_t> kinds;
   for (const auto& c : candidates.list) ++kinds[c.kind];
   for (auto& c : candidates.list) {
     double r = w.rule_hit * static_cast<double>(std::min<std::size_t>(c.rules.size(), 3));

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <initializer_list>
 #include <string_view>
-#include <unordered_map>
 
 #include "evidence_text.hpp"
 #include "triagent/analysis/text_util.hpp"
+#include "triagent/core/untrusted_hash.hpp"
 
 namespace triagent {
 namespace {
@@ -147,7 +147,7 @@ class TreeBuilder {
 
   const ProcessTreeLimits& limits_;
   ProcessTree tree_;
-  std::unordered_map<std::string, std::size_t> index_;
+  UntrustedStringMap<std::size_t> index_;  // keys from event content: UntrustedHash
   std::vector<std::string> unique_keys_;  // per node, "" when not known
 };
 

@@ -24,7 +24,7 @@ std::size_t placeholder_length(std::string_view text, std::size_t i) {
 }  // namespace
 
 const std::string& Vault::placeholder(std::string_view tag, std::string_view value) {
-  auto it = by_value_.find(std::string(value));
+  auto it = by_value_.find(value);
   if (it != by_value_.end()) return it->second;
   auto counter = counters_.find(tag);
   if (counter == counters_.end()) counter = counters_.emplace(std::string(tag), 0).first;
@@ -72,7 +72,7 @@ bool Vault::bloom_holds(std::string_view name) const {
 
 const std::string* Vault::name_placeholder(std::string_view lowered_name) const {
   if (!may_hold_name(lowered_name)) return nullptr;
-  auto it = names_.find(std::string(lowered_name));
+  auto it = names_.find(lowered_name);
   return it == names_.end() ? nullptr : &it->second;
 }
 
@@ -83,7 +83,7 @@ std::optional<std::string_view> Vault::value_of(std::string_view placeholder) co
 }
 
 std::optional<std::string_view> Vault::placeholder_of(std::string_view value) const {
-  auto it = by_value_.find(std::string(value));
+  auto it = by_value_.find(value);
   if (it == by_value_.end()) return std::nullopt;
   return std::string_view(it->second);
 }

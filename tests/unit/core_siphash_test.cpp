@@ -1,4 +1,5 @@
-// siphash24 against the published test vectors and against OpenSSL's SIPHASH MAC.
+// siphash24 against the published test vectors and against OpenSSL's SIPHASH MAC; UntrustedHash
+// against keys chosen to flood std::hash.
 #include "core/siphash.hpp"
 
 #include <gtest/gtest.h>
@@ -8,6 +9,10 @@
 
 #include <random>
 #include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "triagent/core/untrusted_hash.hpp"
 
 namespace triagent {
 namespace {
@@ -67,6 +72,34 @@ TEST(SipHash, RandomKeysDifferAndChangeTheHash) {
   const SipKey b = SipKey::random();
   EXPECT_FALSE(a.k0 == b.k0 && a.k1 == b.k1);
   EXPECT_NE(siphash24(a, "generic:alert-1"), siphash24(b, "generic:alert-1"));
+}
+
+// Keys found by brute force to share one bucket of a std::hash table, as an attacker writing log
+// lines could: they pile into one chain there, and spread out under UntrustedHash.
+TEST(UntrustedHash, KeysChosenToShareAStdHashBucketSpreadOut) {
+  constexpr std::size_t kKeys = 2000;
+  std::unordered_set<std::string> plain;
+  plain.reserve(kKeys);
+  UntrustedStringSet keyed;
+  keyed.reserve(kKeys);
+  const std::size_t buckets = plain.bucket_count();
+  ASSERT_EQ(keyed.bucket_count(), buckets);
+  std::vector<std::string> chosen;
+  for (std::uint64_t i = 0; chosen.size() < kKeys; ++i) {
+    std::string key = "powershell.exe -enc " + std::to_string(i);
+    if (std::hash<std::string>{}(key) % buckets == 0) chosen.push_back(std::move(key));
+  }
+  for (const auto& key : chosen) {
+    plain.insert(key);
+    keyed.insert(key);
+  }
+  ASSERT_EQ(plain.bucket_count(), buckets);  // no rehash spread them
+  ASSERT_EQ(keyed.bucket_count(), buckets);
+  EXPECT_EQ(plain.bucket_size(0), kKeys);
+  std::size_t longest = 0;
+  for (std::size_t b = 0; b < keyed.bucket_count(); ++b) longest = std::max(longest, keyed.bucket_size(b));
+  EXPECT_LE(longest, 16u);
+  EXPECT_EQ(keyed.count(std::string_view(chosen.front())), 1u);  // asked with a string_view as it is
 }
 
 }  // namespace

@@ -22,6 +22,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "triagent/core/untrusted_hash.hpp"
+
 namespace triagent::privacy {
 
 class Vault {
@@ -71,10 +73,11 @@ class Vault {
   static Vault from_json(const nlohmann::json& j);
 
  private:
-  std::unordered_map<std::string, std::string> by_value_;        // value -> placeholder
+  // The values and names come from event content, which an attacker may write: UntrustedHash.
+  UntrustedStringMap<std::string> by_value_;                     // value -> placeholder
   std::unordered_map<std::string, std::string> by_placeholder_;  // placeholder -> value
   std::map<std::string, std::size_t, std::less<>> counters_;     // tag -> last number
-  std::unordered_map<std::string, std::string> names_;           // lower-cased USER/HOST value -> placeholder
+  UntrustedStringMap<std::string> names_;                        // lower-cased USER/HOST value -> placeholder
   void index_name(const std::string& value, const std::string& placeholder);
   // A cheap "certainly not a name" test before the map lookup: the redactor asks about every
   // name-like token of every text, and almost none are recorded names. One bit per name length
