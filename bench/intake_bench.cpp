@@ -377,7 +377,8 @@ int main(int argc, char** argv) {
   {
     triagent::testing::TempDir probe_dir;  // where the daemons' data directories go too
     const auto [p50, p99] = probe_fdatasync(probe_dir.path(), 200);
-    std::printf("disk: 4 KB write + fdatasync where the queue lives, p50 %.0f us, p99 %.0f us (200 rounds)\n", p50, p99);
+    std::printf("disk: 4 KB write + fdatasync where the queue lives, p50 %.0f us, p99 %.0f us (200 rounds)\n", p50,
+                p99);
   }
   std::vector<Round> results;
   for (int r = 0; r < rounds; ++r) {

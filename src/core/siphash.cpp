@@ -55,7 +55,9 @@ struct State {
 
 SipKey SipKey::random() {
   unsigned char bytes[16];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("RAND_bytes failed: the system has no entropy source");
+  if (RAND_bytes(bytes, sizeof bytes) != 1) {
+    throw std::runtime_error("RAND_bytes failed: the system has no entropy source");
+  }
   return SipKey{load_le64(bytes), load_le64(bytes + 8)};
 }
 

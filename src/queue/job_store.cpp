@@ -90,7 +90,8 @@ Result<EnqueueOutcome> JobStore::enqueue(const NewJob& job) {
 
   // A duplicate is answered even when the queue is full: the sender's job is already safe.
   std::optional<Error> read_error;
-  auto existing = dedupe_.find(job.dedupe_key, [&](std::int64_t id) { return row_holds_key(id, job.dedupe_key, read_error); });
+  auto existing =
+      dedupe_.find(job.dedupe_key, [&](std::int64_t id) { return row_holds_key(id, job.dedupe_key, read_error); });
   if (read_error) return *read_error;
   if (existing) return EnqueueOutcome{*existing, true};
   if (batch_depth_ >= options_.max_depth) {

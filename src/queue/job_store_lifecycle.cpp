@@ -199,7 +199,7 @@ Result<HousekeepingReport> JobStore::housekeep(const std::function<bool()>& keep
   // back the operations queued behind it for long.
   for (;;) {
     if (auto r = db_->exec("BEGIN IMMEDIATE"); !r) return r.error();
-    std::vector<std::pair<std::int64_t, std::string>> purged;  // leave the dedupe index once the deletion commits
+    std::vector<std::pair<std::int64_t, std::string>> purged;  // leave the dedupe index once this commits
     {
       StatementUse use(**high_water);
       (*high_water)->bind(1, std::string_view(kJobIdHighWaterKey));
@@ -214,7 +214,9 @@ Result<HousekeepingReport> JobStore::housekeep(const std::function<bool()>& keep
       (*st)->bind(1, cutoff);
       (*st)->bind(2, std::int64_t{kPurgeChunk});
       StepResult step;
-      while ((step = (*st)->step()) == StepResult::row) purged.emplace_back((*st)->column_int(0), (*st)->column_text(1));
+      while ((step = (*st)->step()) == StepResult::row) {
+        purged.emplace_back((*st)->column_int(0), (*st)->column_text(1));
+      }
       if (step == StepResult::error) {
         Error error = db_->last_error("purge");
         (void)db_->exec("ROLLBACK");

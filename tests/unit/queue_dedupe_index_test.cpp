@@ -14,7 +14,9 @@ namespace triagent::queue_detail {
 namespace {
 
 // Four values for every key: long runs of equal hashes and of neighbouring homes.
-std::uint64_t first_letter_hash(std::string_view key) { return key.empty() ? 0 : static_cast<unsigned char>(key[0]) % 4; }
+std::uint64_t first_letter_hash(std::string_view key) {
+  return key.empty() ? 0 : static_cast<unsigned char>(key[0]) % 4;
+}
 
 // 256 values spread over the table: each shared by many keys, in runs of every length.
 std::uint64_t colliding_hash(std::string_view key) {
@@ -56,7 +58,9 @@ TEST(DedupeIndex, FollowsAMapThroughRandomBatchesRollbacksPurgesAndReloads) {
   std::map<std::string, std::int64_t> model;  // committed keys
   std::vector<std::pair<std::string, std::int64_t>> staged;
   std::int64_t next_id = 1;
-  auto random_key = [&] { return std::string(1, static_cast<char>('a' + rng() % 26)) + "-" + std::to_string(rng() % 3000); };
+  auto random_key = [&] {
+    return std::string(1, static_cast<char>('a' + rng() % 26)) + "-" + std::to_string(rng() % 3000);
+  };
   auto unstage_after = [&](std::size_t count) {
     while (staged.size() > count) {
       rows.key_of.erase(staged.back().second);
