@@ -9,13 +9,15 @@
 //   --ids counting|random: webhook ids counting up (default) or in random order, like UUIDs
 //   --set key=value: any other daemon setting (repeatable), e.g. queue.group_commit_max_batch=16
 //
-// Prints requests/s, p50 and p99 latency for both servers, the ratio daemon/baseline, and the
-// daemon's resident memory after all requests were accepted, and the CPU time each request cost
-// the daemon (all its threads) and the baseline server. First it times a 4 KB write and fdatasync
-// where the daemon's queue lives: every group commit waits for one, so the durable rate, and the
-// ratio, follow that disk. (A build whose handler answered before enqueueing reached 0.93-1.08 of
-// the baseline on the 2-core VM where the durable daemon reaches 0.40-0.52.) Targets (issue 2): ratio >= 0.5,
-// p99 <= 10 ms on 2 cores, RSS <= 64 MB after 100k accepted webhooks.
+// Prints requests/s, p50 and p99 latency for both servers, the ratio daemon/baseline, the
+// daemon's resident memory after all requests were accepted, the CPU time each request cost the
+// daemon (all its threads) and the baseline server, the share of the machine's CPU left idle
+// during each run, and the daemon's group commits (from its /metrics: how many, webhooks per
+// commit, COMMIT time). First it times a 4 KB write and fdatasync where the daemon's queue lives:
+// every group commit waits for one, so the durable rate, and the ratio, follow that disk. (A build
+// whose handler answered before enqueueing reached 0.93-1.08 of the baseline on the 2-core VM
+// where the durable daemon reaches 0.40-0.52.) Targets (issue 2): ratio >= 0.5, p99 <= 10 ms on 2
+// cores, RSS <= 64 MB after 100k accepted webhooks.
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -37,6 +39,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -44,6 +47,7 @@
 #include <vector>
 
 #include "support/daemon_process.hpp"
+#include "support/http_test_client.hpp"
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
@@ -224,6 +228,85 @@ void print(const char* name, const LoadResult& r) {
               r.ok, r.failed);
 }
 
+// Jiffies of the whole machine so far, all CPUs: total and idle (idle + iowait), from /proc/stat.
+struct MachineTime {
+  double total = 0;
+  double idle = 0;
+};
+
+MachineTime machine_time() {
+  std::ifstream in("/proc/stat");
+  std::string cpu;
+  in >> cpu;  // "cpu": the sum over all CPUs
+  MachineTime t;
+  double v = 0;
+  for (int field = 0; field < 8 && in >> v; ++field) {  // user nice system idle iowait irq softirq steal
+    t.total += v;
+    if (field == 3 || field == 4) t.idle += v;
+  }
+  return t;
+}
+
+// The share of the machine's CPU time left idle between two readings.
+double idle_share(const MachineTime& before, const MachineTime& after) {
+  const double total = after.total - before.total;
+  return total > 0 ? (after.idle - before.idle) / total : 0;
+}
+
+// The daemon's synced group commits so far (those that fsync: the webhooks'), from its /metrics.
+struct CommitTotals {
+  double commits = 0;
+  double operations = 0;
+  double seconds = 0;
+  std::vector<std::pair<double, double>> buckets;  // (upper bound, cumulative count), +Inf left out
+};
+
+CommitTotals scrape_commits(std::uint16_t port) {
+  triagent::testing::HttpTestClient client("127.0.0.1", port);
+  auto r = client.request("GET", "/metrics", "",
+                          {{"Authorization", std::string("Bearer ") + triagent::testing::kAdminToken}});
+  if (r.status != 200) throw std::runtime_error("GET /metrics answered " + std::to_string(r.status));
+  CommitTotals t;
+  std::istringstream lines(r.body);
+  const std::string bucket = "triagent_queue_commit_duration_seconds_bucket{durability=\"synced\",le=\"";
+  for (std::string line; std::getline(lines, line);) {
+    auto value = [&] { return std::stod(line.substr(line.rfind(' ') + 1)); };
+    if (line.rfind("triagent_queue_commits_total{durability=\"synced\"} ", 0) == 0) t.commits = value();
+    if (line.rfind("triagent_queue_committed_operations_total{durability=\"synced\"} ", 0) == 0) t.operations = value();
+    if (line.rfind("triagent_queue_commit_duration_seconds_sum{durability=\"synced\"} ", 0) == 0) t.seconds = value();
+    if (line.rfind(bucket, 0) == 0 && line.find("+Inf") == std::string::npos) {
+      t.buckets.emplace_back(std::stod(line.substr(bucket.size())), value());
+    }
+  }
+  return t;
+}
+
+// What the run's synced commits looked like: their number, webhooks per commit, COMMIT times.
+struct CommitFigures {
+  double commits = 0;
+  double per_commit = 0;
+  double mean_ms = 0;
+  double p50_le_ms = 0;  // the histogram bound at or under which half of the commits took
+  double p99_le_ms = 0;
+};
+
+CommitFigures commit_figures(const CommitTotals& before, const CommitTotals& after) {
+  CommitFigures f;
+  f.commits = after.commits - before.commits;
+  if (f.commits <= 0) return f;
+  f.per_commit = (after.operations - before.operations) / f.commits;
+  f.mean_ms = (after.seconds - before.seconds) * 1e3 / f.commits;
+  auto bound_ms = [&](double q) {
+    for (std::size_t i = 0; i < after.buckets.size() && i < before.buckets.size(); ++i) {
+      if (after.buckets[i].second - before.buckets[i].second >= q * f.commits) return after.buckets[i].first * 1e3;
+    }
+    return std::numeric_limits<double>::infinity();
+  };
+  f.p50_le_ms = bound_ms(0.50);
+  f.p99_le_ms = bound_ms(0.99);
+  return f;
+}
+
 struct BenchOptions {
   int connections = 64;
   std::size_t requests = 100'000;
@@ -239,6 +322,9 @@ struct Round {
   double daemon_cpu_us = 0;    // the daemon's CPU time per accepted webhook, all its threads
   double baseline_cpu_us = 0;  // the baseline server thread's CPU time per request
   long rss_kib = -1;           // the daemon's resident memory after the round's webhooks
+  double daemon_idle = 0;      // share of the machine's CPU time idle while the daemon was loaded
+  double baseline_idle = 0;
+  CommitFigures commits;       // the daemon's synced group commits during the run
 
   double rate(const LoadResult& r) const { return static_cast<double>(r.ok) / r.seconds; }
   double ratio() const { return rate(daemon) / rate(baseline); }
@@ -282,9 +368,13 @@ Round run_round(const BenchOptions& o) {
     triagent::testing::DaemonProcess daemon(cfg, dir.path());
     // Warm-up: connection set-up, SQLite page cache, allocator.
     run_load(daemon.port(), o.connections, 2000, "warmup");
+    const CommitTotals commits_before = scrape_commits(daemon.port());
     const double cpu_before = cpu_seconds(daemon.pid());
+    const MachineTime machine_before = machine_time();
     round.daemon = run_load(daemon.port(), o.connections, o.requests, "run", o.random_ids);
+    round.daemon_idle = idle_share(machine_before, machine_time());
     round.daemon_cpu_us = (cpu_seconds(daemon.pid()) - cpu_before) * 1e6 / static_cast<double>(round.daemon.ok);
+    round.commits = commit_figures(commits_before, scrape_commits(daemon.port()));
     round.rss_kib = resident_kib(daemon.pid());
     // A graceful stop, so a profiler the daemon runs under (TRIAGENT_DAEMON_WRAPPER) writes its data.
     daemon.send_signal(SIGTERM);
@@ -298,7 +388,9 @@ Round run_round(const BenchOptions& o) {
     std::thread server([&ioc] { ioc.run(); });
     run_load(port, o.connections, 2000, "warmup");
     const double cpu_before = thread_cpu_seconds(server);
+    const MachineTime machine_before = machine_time();
     round.baseline = run_load(port, o.connections, o.requests, "run", o.random_ids);
+    round.baseline_idle = idle_share(machine_before, machine_time());
     round.baseline_cpu_us = (thread_cpu_seconds(server) - cpu_before) * 1e6 / static_cast<double>(round.baseline.ok);
     net::post(ioc, [&acceptor] { acceptor.close(); });
     ioc.stop();
@@ -315,6 +407,13 @@ void print_round(const Round& r, std::size_t requests) {
   std::printf("CPU per request: triagent %.1f us, baseline %.1f us; load generator %.1f us against triagent, %.1f us "
               "against the baseline\n",
               r.daemon_cpu_us, r.baseline_cpu_us, r.daemon.client_cpu_us, r.baseline.client_cpu_us);
+  // Where the ratio goes: the baseline keeps both cores busy; the daemon's requests wait for fsyncs
+  // and for threads to wake, and the cores idle meanwhile.
+  std::printf("machine CPU idle during the run: %.0f%% with triagent, %.0f%% with the baseline\n",
+              r.daemon_idle * 100, r.baseline_idle * 100);
+  std::printf("group commits with fsync: %.0f, %.1f webhooks each; COMMIT (WAL write + fsync) mean %.2f ms, "
+              "p50 <= %g ms, p99 <= %g ms\n",
+              r.commits.commits, r.commits.per_commit, r.commits.mean_ms, r.commits.p50_le_ms, r.commits.p99_le_ms);
   std::printf("triagent p99: %.2f ms (target <= 10 ms)\n", percentile(r.daemon.latencies_ms, 0.99));
   std::printf("triagent resident memory after %zu accepted webhooks: %.1f MB (target <= 64 MB)\n", requests + 2000,
               static_cast<double>(r.rss_kib) / 1024.0);
@@ -329,7 +428,8 @@ double median(std::vector<double> v) {
 // Over several rounds: the medians (one round's ratio swings by a third on a shared VM, as the
 // daemon and the baseline each meet a different moment of the machine) and the worst p99 and RSS.
 void print_summary(const std::vector<Round>& rounds) {
-  std::vector<double> ratios, daemon_rates, baseline_rates, daemon_cpu, baseline_cpu;
+  std::vector<double> ratios, daemon_rates, baseline_rates, daemon_cpu, baseline_cpu, daemon_idle, baseline_idle,
+      per_commit, commit_ms;
   double worst_p99 = 0;
   long worst_rss = 0;
   std::size_t failed = 0;
@@ -339,6 +439,10 @@ void print_summary(const std::vector<Round>& rounds) {
     baseline_rates.push_back(r.rate(r.baseline));
     daemon_cpu.push_back(r.daemon_cpu_us);
     baseline_cpu.push_back(r.baseline_cpu_us);
+    daemon_idle.push_back(r.daemon_idle);
+    baseline_idle.push_back(r.baseline_idle);
+    per_commit.push_back(r.commits.per_commit);
+    commit_ms.push_back(r.commits.mean_ms);
     worst_p99 = std::max(worst_p99, percentile(r.daemon.latencies_ms, 0.99));
     worst_rss = std::max(worst_rss, r.rss_kib);
     failed += r.daemon.failed;
@@ -348,6 +452,9 @@ void print_summary(const std::vector<Round>& rounds) {
               *std::min_element(ratios.begin(), ratios.end()), *std::max_element(ratios.begin(), ratios.end()));
   std::printf("median req/s: triagent %.0f, baseline %.0f\n", median(daemon_rates), median(baseline_rates));
   std::printf("median CPU per request: triagent %.1f us, baseline %.1f us\n", median(daemon_cpu), median(baseline_cpu));
+  std::printf("median machine CPU idle: %.0f%% with triagent, %.0f%% with the baseline\n", median(daemon_idle) * 100,
+              median(baseline_idle) * 100);
+  std::printf("median group commit: %.1f webhooks, COMMIT mean %.2f ms\n", median(per_commit), median(commit_ms));
   std::printf("worst triagent p99: %.2f ms (target <= 10 ms); worst resident memory: %.1f MB (target <= 64 MB)\n",
               worst_p99, static_cast<double>(worst_rss) / 1024.0);
   std::printf("failed requests: %zu\n", failed);

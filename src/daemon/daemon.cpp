@@ -16,6 +16,7 @@
 #include "triagent/ingress/ui_routes.hpp"
 #include "triagent/net/http_server.hpp"
 #include "triagent/observability/log.hpp"
+#include "triagent/observability/triagent_metrics.hpp"
 #include "triagent/pipeline/worker_pool.hpp"
 #include "triagent/queue/sqlite_job_queue.hpp"
 
@@ -80,7 +81,19 @@ int run_daemon(const Config& cfg, std::ostream& out) {
     log::error("daemon", "cannot create the data directory", {}, {{"path", cfg.data_dir}, {"error", fs_error.message()}});
     return kExitUnavailable;
   }
-  auto queue = open_sqlite_job_queue(SqliteQueueOptions::from_config(cfg), SystemClock::instance());
+  // Outlives everything that holds its handles (the queue's writer, the pipeline, the routes, the
+  // operator surface): declared before all of them.
+  metrics::Registry registry;
+  QueueCommitMetrics queue_metrics(registry);
+  SqliteQueueOptions queue_options = SqliteQueueOptions::from_config(cfg);
+  queue_options.on_commit = [&queue_metrics](const CommitObservation& o) {
+    if (o.committed) {
+      queue_metrics.observe_commit(o.synced, o.operations, o.commit_seconds);
+    } else {
+      queue_metrics.count_store_failure();
+    }
+  };
+  auto queue = open_sqlite_job_queue(queue_options, SystemClock::instance());
   if (!queue) {
     log::error("daemon", "cannot open the job queue", {}, {{"path", cfg.queue_path()}, {"error", queue.error().message}});
     return kExitUnavailable;
@@ -90,8 +103,6 @@ int run_daemon(const Config& cfg, std::ostream& out) {
   ServerConfig server_cfg = cfg.server;
   server_cfg.threads = io_threads_for(cfg.server.threads, std::thread::hardware_concurrency());
   net::io_context ioc(server_cfg.threads);
-  // Outlives everything that holds its handles (the pipeline, the routes, the operator surface).
-  metrics::Registry registry;
   // The pipeline's stage durations and LLM usage.
   PipelineMetrics pipeline_metrics(registry);
   auto pipeline = PipelineAssembly::build(cfg, ioc, &pipeline_metrics);

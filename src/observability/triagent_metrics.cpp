@@ -1,6 +1,9 @@
 // Triagent's metric families and their help texts (see triagent_metrics.hpp).
 #include "triagent/observability/triagent_metrics.hpp"
 
+#include <utility>
+#include <vector>
+
 namespace triagent {
 
 namespace {
@@ -41,6 +44,31 @@ void UpstreamRequestCounters::count(int status) const {
   if (status >= 100 && status < 200) index = 4;
   by_class_[index]->inc();
 }
+
+QueueCommitMetrics::QueueCommitMetrics(metrics::Registry& r) {
+  // From a fast disk's fsync (0.1 ms) to one that is failing (1 s and more).
+  const std::vector<double> bounds{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1};
+  for (auto [series, durability] : {std::pair{&synced_, "synced"}, std::pair{&deferred_, "deferred"}}) {
+    const Labels labels{{"durability", durability}};
+    series->commits = &r.counter(metric_names::queue_commits, "Group commits of the job queue.", labels);
+    series->operations = &r.counter(metric_names::queue_committed_operations,
+                                    "Queue operations (new jobs, leases, acks, ...) in committed group commits.", labels);
+    series->duration = &r.histogram(metric_names::queue_commit_duration,
+                                    "Time of each group commit's COMMIT: WAL write, and fsync when synced.", bounds,
+                                    labels);
+  }
+  failures_ = &r.counter(metric_names::queue_store_failures,
+                         "Queue batches that could not begin or commit (disk full, I/O error); each operation failed.");
+}
+
+void QueueCommitMetrics::observe_commit(bool synced, std::size_t operations, double seconds) {
+  Series& series = synced ? synced_ : deferred_;
+  series.commits->inc();
+  series.operations->inc(static_cast<double>(operations));
+  series.duration->observe(seconds);
+}
+
+void QueueCommitMetrics::count_store_failure() { failures_->inc(); }
 
 PipelineMetrics::PipelineMetrics(metrics::Registry& registry) : registry_(registry) {}
 

@@ -12,9 +12,10 @@ constexpr int kOverdueHousekeepingChunks = 20;  // purge transactions allowed wh
 
 }  // namespace
 
-GroupCommitWriter::GroupCommitWriter(std::unique_ptr<JobStore> store, int max_batch)
+GroupCommitWriter::GroupCommitWriter(std::unique_ptr<JobStore> store, int max_batch, CommitObserver on_commit)
     : store_(std::move(store)),
       max_batch_(static_cast<std::size_t>(max_batch > 0 ? max_batch : 1)),
+      on_commit_(std::move(on_commit)),
       depth_(store_->committed_depth()),
       thread_([this] { run(); }) {}
 
@@ -126,14 +127,16 @@ void GroupCommitWriter::run() {
 }
 
 void GroupCommitWriter::execute_batch(Batch& batch) {
+  bool synced = false;
+  for (const auto& op : batch) synced = synced || op->needs_sync();
+  CommitObservation observation{.operations = batch.size(), .synced = synced, .committed = false, .commit_seconds = 0};
   auto fail_all = [&](const Error& cause) {
     store_->abort_batch();
     failed_batches_.fetch_add(1);
+    observe(observation);
     const Error error = make_error(ErrorCode::unavailable, "queue store failed: " + cause.message);
     for (auto& op : batch) deliver(*op, &error);
   };
-  bool synced = false;
-  for (const auto& op : batch) synced = synced || op->needs_sync();
   if (auto r = store_->begin_batch(synced); !r) return fail_all(r.error());
   for (auto& op : batch) {
     if (op->single_statement()) {
@@ -146,10 +149,14 @@ void GroupCommitWriter::execute_batch(Batch& batch) {
     // Disk full or an I/O error can make SQLite roll the whole transaction back by itself.
     if (!store_->in_transaction()) return fail_all(make_error(ErrorCode::unavailable, "transaction rolled back"));
   }
+  const auto commit_start = std::chrono::steady_clock::now();
   if (auto r = store_->commit_batch(); !r) return fail_all(r.error());
+  observation.commit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - commit_start).count();
+  observation.committed = true;
   transactions_.fetch_add(1);
   operations_.fetch_add(static_cast<std::int64_t>(batch.size()));
   depth_.store(store_->committed_depth(), std::memory_order_relaxed);
+  observe(observation);
   for (auto& op : batch) deliver(*op, nullptr);
 }
 
@@ -168,6 +175,15 @@ void GroupCommitWriter::housekeep(bool overdue) {
   auto report = store_->housekeep(keep_going);
   housekeeping_runs_.fetch_add(1);
   if (!report) housekeeping_failures_.fetch_add(1);
+}
+
+void GroupCommitWriter::observe(const CommitObservation& observation) {
+  if (!on_commit_) return;
+  try {
+    on_commit_(observation);
+  } catch (...) {
+    callback_exceptions_.fetch_add(1);  // metrics must never stop the writer
+  }
 }
 
 void GroupCommitWriter::deliver(WriterOperation& op, const Error* error) {

@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -20,8 +21,11 @@
 
 #include "queue/job_store.hpp"
 #include "queue/writer_operation.hpp"
+#include "triagent/queue/sqlite_job_queue.hpp"
 
 namespace triagent::queue_detail {
+
+using CommitObserver = std::function<void(const CommitObservation&)>;
 
 struct WriterCounters {
   std::int64_t transactions = 0;         // batches committed
@@ -39,7 +43,8 @@ class GroupCommitWriter {
   static constexpr std::chrono::seconds kHousekeepingInterval{60};
   static constexpr std::chrono::seconds kHousekeepingOverdue{600};
 
-  GroupCommitWriter(std::unique_ptr<JobStore> store, int max_batch);
+  // `on_commit` (optional) hears about every batch, on this thread, before the batch's callbacks.
+  GroupCommitWriter(std::unique_ptr<JobStore> store, int max_batch, CommitObserver on_commit = {});
   // Closes, then stops the thread. Must not run on the writer thread (from a callback).
   ~GroupCommitWriter();
   GroupCommitWriter(const GroupCommitWriter&) = delete;
@@ -62,9 +67,11 @@ class GroupCommitWriter {
   void execute_standalone(WriterOperation& op);
   void housekeep(bool overdue);
   void deliver(WriterOperation& op, const Error* error);
+  void observe(const CommitObservation& observation);
 
   std::unique_ptr<JobStore> store_;  // touched only by the writer thread
   const std::size_t max_batch_;
+  const CommitObserver on_commit_;
   std::atomic<std::int64_t> depth_;
 
   mutable std::mutex mu_;

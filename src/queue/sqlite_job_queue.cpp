@@ -83,7 +83,8 @@ Result<std::unique_ptr<JobQueue>> open_sqlite_job_queue(const SqliteQueueOptions
 
   auto store = JobStore::open(options, clock, random_seed);
   if (!store) return store.error();
-  return std::unique_ptr<JobQueue>(std::make_unique<SqliteJobQueue>(std::move(*store), options.group_commit_max_batch));
+  return std::unique_ptr<JobQueue>(std::make_unique<SqliteJobQueue>(std::move(*store), options.group_commit_max_batch,
+                                                                    options.on_commit));
 }
 
 }  // namespace triagent

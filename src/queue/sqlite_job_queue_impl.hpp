@@ -19,8 +19,9 @@ using queue_detail::WriterCounters;
 
 class SqliteJobQueue final : public JobQueue {
  public:
-  explicit SqliteJobQueue(std::unique_ptr<queue_detail::JobStore> store, int max_batch)
-      : writer_(std::move(store), max_batch) {}
+  SqliteJobQueue(std::unique_ptr<queue_detail::JobStore> store, int max_batch,
+                 queue_detail::CommitObserver on_commit = {})
+      : writer_(std::move(store), max_batch, std::move(on_commit)) {}
 
   void enqueue(NewJob job, Callback<EnqueueOutcome> done) override;
   void lease(std::string owner, int max_jobs, Callback<std::vector<LeasedJob>> done) override;

@@ -260,6 +260,14 @@ TEST_F(OperatorApiTest, MetricsMoveWithWebhooks) {
   EXPECT_NE(m.find("triagent_queue_oldest_ready_age_seconds "), std::string::npos);
   EXPECT_NE(m.find("triagent_approvals_pending 0\n"), std::string::npos);
   EXPECT_NE(m.find("triagent_build_info{git_sha=\""), std::string::npos);
+  // The queue's group commits: the webhooks' (synced) and the workers' leases and acks (deferred).
+  for (const char* durability : {"synced", "deferred"}) {
+    const std::string labels = std::string("{durability=\"") + durability + "\"} ";
+    EXPECT_NE(m.find("triagent_queue_commits_total" + labels), std::string::npos) << m;
+    EXPECT_EQ(m.find("triagent_queue_commits_total" + labels + "0\n"), std::string::npos) << m;
+    EXPECT_EQ(m.find("triagent_queue_commit_duration_seconds_count" + labels + "0\n"), std::string::npos) << m;
+  }
+  EXPECT_NE(m.find("triagent_queue_store_failures_total 0\n"), std::string::npos);
 }
 
 }  // namespace

@@ -169,5 +169,28 @@ TEST(TriagentMetrics, PipelineMetrics) {
   EXPECT_NE(text.find("triagent_llm_fallbacks_total{reason=\"timeout\"} 1\n"), std::string::npos);
 }
 
+TEST(TriagentMetrics, QueueCommitMetrics) {
+  Registry r;
+  triagent::QueueCommitMetrics qm(r);
+  // Every series exists from the start, so an alert on store failures sees 0 before the first.
+  EXPECT_NE(r.render().find("triagent_queue_store_failures_total 0\n"), std::string::npos);
+  qm.observe_commit(/*synced=*/true, 25, 0.0004);
+  qm.observe_commit(/*synced=*/true, 15, 0.003);
+  qm.observe_commit(/*synced=*/false, 2, 0.00005);
+  qm.count_store_failure();
+  const std::string text = r.render();
+  EXPECT_NE(text.find("triagent_queue_commits_total{durability=\"synced\"} 2\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("triagent_queue_commits_total{durability=\"deferred\"} 1\n"), std::string::npos);
+  EXPECT_NE(text.find("triagent_queue_committed_operations_total{durability=\"synced\"} 40\n"), std::string::npos);
+  EXPECT_NE(text.find("triagent_queue_committed_operations_total{durability=\"deferred\"} 2\n"), std::string::npos);
+  EXPECT_NE(text.find("triagent_queue_commit_duration_seconds_bucket{durability=\"synced\",le=\"5e-04\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("triagent_queue_commit_duration_seconds_bucket{durability=\"synced\",le=\"0.005\"} 2\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("triagent_queue_commit_duration_seconds_bucket{durability=\"deferred\",le=\"1e-04\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("triagent_queue_store_failures_total 1\n"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace triagent::metrics

@@ -11,6 +11,7 @@
 //   if (pm_ptr) pm_ptr->add_llm_usage("openai", 1200, 300, 0.0042);
 
 #include <array>
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,10 @@ namespace metric_names {
 inline constexpr std::string_view webhooks_received = "triagent_webhooks_received_total";
 inline constexpr std::string_view queue_depth = "triagent_queue_depth";
 inline constexpr std::string_view queue_oldest_ready_age = "triagent_queue_oldest_ready_age_seconds";
+inline constexpr std::string_view queue_commits = "triagent_queue_commits_total";
+inline constexpr std::string_view queue_committed_operations = "triagent_queue_committed_operations_total";
+inline constexpr std::string_view queue_commit_duration = "triagent_queue_commit_duration_seconds";
+inline constexpr std::string_view queue_store_failures = "triagent_queue_store_failures_total";
 inline constexpr std::string_view jobs = "triagent_jobs_total";
 inline constexpr std::string_view stage_duration = "triagent_stage_duration_seconds";
 inline constexpr std::string_view upstream_requests = "triagent_upstream_requests_total";
@@ -57,6 +62,29 @@ class UpstreamRequestCounters {
 
  private:
   std::array<metrics::Counter*, 5> by_class_{};
+};
+
+// The job queue's group commits: triagent_queue_commits_total{durability},
+// triagent_queue_committed_operations_total{durability} (their ratio is the batch size),
+// triagent_queue_commit_duration_seconds{durability} and triagent_queue_store_failures_total.
+// durability is "synced" (the COMMIT waited for an fsync: new jobs, replays) or "deferred".
+// Thread-safe; handles resolved once, so a commit costs a few atomic updates.
+class QueueCommitMetrics {
+ public:
+  explicit QueueCommitMetrics(metrics::Registry& registry);
+  void observe_commit(bool synced, std::size_t operations, double seconds);
+  // A batch that could not begin or commit (disk full, I/O error): every operation in it failed.
+  void count_store_failure();
+
+ private:
+  struct Series {
+    metrics::Counter* commits = nullptr;
+    metrics::Counter* operations = nullptr;
+    metrics::Histogram* duration = nullptr;
+  };
+  Series synced_;
+  Series deferred_;
+  metrics::Counter* failures_ = nullptr;
 };
 
 // What the enrichment pipeline reports; every method is thread-safe.

@@ -2,6 +2,8 @@
 // The embedded, single-node JobQueue: one SQLite file in WAL mode with synchronous=FULL, one
 // writer thread doing group commit. See docs/durability.md for exactly what survives a crash.
 
+#include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -12,6 +14,15 @@
 
 namespace triagent {
 
+// What the writer thread reports about each batch it ran, for the operators' metrics: group
+// commit size, the COMMIT's time (with its fsync when synced, the disk's health) and failures.
+struct CommitObservation {
+  std::size_t operations = 0;  // operations in the batch
+  bool synced = false;         // synchronous=FULL: the COMMIT waited for an fsync (new jobs, replays)
+  bool committed = false;      // false: the batch could not begin or commit; every operation got an error
+  double commit_seconds = 0;   // the COMMIT statement (WAL write, then fsync when synced); 0 if not committed
+};
+
 struct SqliteQueueOptions {
   std::string path;                   // database file; created with its directory if missing
   std::int64_t max_depth = 100'000;
@@ -21,6 +32,9 @@ struct SqliteQueueOptions {
   int backoff_cap_ms = 300'000;
   int group_commit_max_batch = 512;
   int done_retention_hours = 168;
+  // Called on the writer thread once per batch, before its callbacks run. Keep it to a few atomic
+  // updates: the next batch waits for it. Never calls into the queue.
+  std::function<void(const CommitObservation&)> on_commit;
 
   static SqliteQueueOptions from_config(const Config& cfg);
 };
