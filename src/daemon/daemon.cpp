@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <csignal>
 #include <boost/asio/signal_set.hpp>
 #include <filesystem>
 #include <ostream>
@@ -72,9 +73,19 @@ class Shutdown {
   std::atomic<bool> draining_{false};
 };
 
+// A write past a file size limit (`ulimit -f`, systemd's LimitFSIZE=) and a write to a pipe whose
+// reader went away (stdout piped into a pager) kill a process by default. Ignored, they fail with
+// EFBIG and EPIPE instead: the queue answers the webhook 503 and counts a store failure, the log
+// line is lost, and the daemon goes on.
+void ignore_signals_of_failed_writes() {
+  std::signal(SIGXFSZ, SIG_IGN);
+  std::signal(SIGPIPE, SIG_IGN);
+}
+
 }  // namespace
 
 int run_daemon(const Config& cfg, std::ostream& out) {
+  ignore_signals_of_failed_writes();
   std::error_code fs_error;
   std::filesystem::create_directories(cfg.data_dir, fs_error);
   if (fs_error) {

@@ -1,7 +1,10 @@
 // The webhook intake of the real daemon: authentication, limits, duplicates, admin API, health.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
+#include <algorithm>
 #include <ctime>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <set>
@@ -137,6 +140,41 @@ TEST_F(IntakeTest, DuplicateWebhookReturnsTheFirstJob) {
   auto other = post("dataset", R"({"alertId":"dup-1","title":"x"})", bearer(kWebhookToken));
   ASSERT_EQ(other.status, 202) << other.body;
   EXPECT_NE(other.json()["job_id"], first.json()["job_id"]);
+}
+
+// A disk that refuses writes, here a file size limit put on the running daemon (as `ulimit -f` or
+// systemd's LimitFSIZE= would): the webhook gets 503 with Retry-After and nothing is queued, the
+// daemon stays up (it ignores SIGXFSZ, whose default would kill it) and counts the failure, and it
+// takes the same webhook as new once the disk takes writes again.
+TEST_F(IntakeTest, ADiskThatRefusesWritesGets503AndTheDaemonCarriesOn) {
+  auto before = post("generic", R"({"id":"before-limit","title":"t"})", bearer(kWebhookToken));
+  ASSERT_EQ(before.status, 202);
+  // Its job done first, so the only write while the limit holds is the next webhook's.
+  const std::string job_id = before.json()["job_id"];
+  ASSERT_TRUE(eventually([&] { return admin_get("/v1/jobs/" + job_id).json()["state"] == "done"; },
+                         std::chrono::seconds(10)));
+  const std::string wal = dir_.path() + "/triagent.db-wal";
+  ASSERT_TRUE(std::filesystem::exists(wal));
+  // The WAL as it is: a commit appends to it, and may not.
+  rlimit limit{};
+  ASSERT_EQ(prlimit(daemon_->pid(), RLIMIT_FSIZE, nullptr, &limit), 0);
+  const rlimit unlimited = limit;
+  limit.rlim_cur = static_cast<rlim_t>(std::filesystem::file_size(wal));
+  ASSERT_EQ(prlimit(daemon_->pid(), RLIMIT_FSIZE, &limit, nullptr), 0);
+  const std::string big = R"({"id":"big-1","title":"t","pad":")" + std::string(32 * 1024, 'x') + R"("})";
+  auto refused = post("generic", big, bearer(kWebhookToken));
+  ASSERT_EQ(prlimit(daemon_->pid(), RLIMIT_FSIZE, &unlimited, nullptr), 0);
+  ASSERT_EQ(refused.status, 503) << refused.body;
+  EXPECT_FALSE(refused.headers["retry-after"].empty());
+  EXPECT_NE(refused.json()["error"].get<std::string>().find("could not store"), std::string::npos) << refused.body;
+
+  auto again = post("generic", big, bearer(kWebhookToken));
+  ASSERT_EQ(again.status, 202) << again.body;
+  EXPECT_EQ(again.json()["duplicate"], false);
+  auto metrics = admin_get("/metrics").body;
+  EXPECT_NE(metrics.find("triagent_queue_store_failures_total 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("triagent_webhooks_received_total{outcome=\"store_error\",source=\"generic\"} 1\n"),
+            std::string::npos);
 }
 
 TEST_F(IntakeTest, BadInputGetsAClearError) {
