@@ -51,8 +51,9 @@ QueueCommitMetrics::QueueCommitMetrics(metrics::Registry& r) {
   for (auto [series, durability] : {std::pair{&synced_, "synced"}, std::pair{&deferred_, "deferred"}}) {
     const Labels labels{{"durability", durability}};
     series->commits = &r.counter(metric_names::queue_commits, "Group commits of the job queue.", labels);
-    series->operations = &r.counter(metric_names::queue_committed_operations,
-                                    "Queue operations (new jobs, leases, acks, ...) in committed group commits.", labels);
+    series->operations =
+        &r.counter(metric_names::queue_committed_operations,
+                   "Queue operations (new jobs, leases, acks, ...) in committed group commits.", labels);
     series->duration = &r.histogram(metric_names::queue_commit_duration,
                                     "Time of each group commit's COMMIT: WAL write, and fsync when synced.", bounds,
                                     labels);
