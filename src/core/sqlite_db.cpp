@@ -111,6 +111,16 @@ Result<std::string> SqliteDb::query_text(const char* sql) {
   return value;
 }
 
+SqliteDb::FailureKind SqliteDb::last_failure_kind() const {
+  switch (sqlite3_errcode(db_) & 0xff) {  // the primary code: extended codes are on (SQLITE_BUSY_RECOVERY...)
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return FailureKind::busy;
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT: return FailureKind::damaged;
+    default: return FailureKind::other;
+  }
+}
+
 Result<Statement*> SqliteDb::statement(std::string_view sql) {
   if (auto it = cache_.find(sql); it != cache_.end()) return it->second.get();
   sqlite3_stmt* raw = nullptr;

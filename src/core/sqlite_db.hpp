@@ -85,11 +85,16 @@ class SqliteDb {
   Result<Statement*> statement(std::string_view sql);
   // An Error carrying the connection's last message (code unavailable: the store failed).
   Error last_error(std::string_view what) const;
+  // What kind of failure the last one was, for an error an operator can act on: another
+  // connection holds the lock, or the file is damaged or not a database at all.
+  enum class FailureKind { busy, damaged, other };
+  FailureKind last_failure_kind() const;
 
   bool in_transaction() const;
   std::int64_t changes() const;
 
  private:
+  friend class OnlineBackup;  // copies from this connection
   SqliteDb(sqlite3* db, std::string label) : db_(db), label_(std::move(label)) {}
   sqlite3* db_;
   std::string label_;

@@ -1,8 +1,11 @@
-// The admin job API: read a job, list jobs by state (dead letters), replay a job.
-// Reading needs the viewer role, replaying admin (AccessControl: 401 unknown token, 403 too low a role).
+// The admin job API: read a job, list jobs by state (dead letters), replay a job, back the queue
+// up online. Reading needs the viewer role, replaying and backing up admin (AccessControl: 401
+// unknown token, 403 too low a role).
 #include <charconv>
 
 #include "ingress/job_json.hpp"
+#include "triagent/observability/log.hpp"
+#include "triagent/queue/sqlite_job_queue.hpp"
 #include "triagent/ingress/routes.hpp"
 #include "triagent/net/require_role.hpp"
 
@@ -89,6 +92,19 @@ void replay_job(const std::shared_ptr<AdminContext>& ctx, ServerRequest req, Res
   });
 }
 
+// The copy goes where the queue decides (backups/ beside its database), never to a path the
+// caller names: an admin token must not be a way to write files anywhere the daemon can.
+void backup_queue(const std::shared_ptr<AdminContext>& ctx, Responder respond) {
+  backup_sqlite_job_queue(*ctx->queue, [respond](Result<QueueBackup> r) {
+    if (!r) {
+      log::warn("admin", "queue backup failed", {}, {{"error", r.error().message}});
+      return respond(error_response(r.error()));
+    }
+    log::info("admin", "queue backup written", {}, {{"path", r->path}, {"bytes", std::to_string(r->bytes)}});
+    respond(ServerResponse::json(200, {{"path", r->path}, {"pages", r->pages}, {"bytes", r->bytes}}));
+  });
+}
+
 }  // namespace
 
 void register_admin_routes(Router& router, std::shared_ptr<AdminContext> ctx) {
@@ -100,6 +116,9 @@ void register_admin_routes(Router& router, std::shared_ptr<AdminContext> ctx) {
              }));
   router.add("POST", "/v1/jobs/{id}/replay", guarded(ctx, Role::admin, [ctx](ServerRequest req, Responder respond) {
                replay_job(ctx, std::move(req), std::move(respond));
+             }));
+  router.add("POST", "/v1/admin/backup", guarded(ctx, Role::admin, [ctx](ServerRequest, Responder respond) {
+               backup_queue(ctx, std::move(respond));
              }));
 }
 

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/sqlite_db.hpp"
+#include "core/sqlite_online_backup.hpp"
 #include "queue/backoff.hpp"
 #include "queue/dedupe_index.hpp"
 #include "triagent/core/clock.hpp"
@@ -83,6 +84,13 @@ class JobStore {
   Result<JobRecord> replay(std::int64_t id);
   Result<QueueStats> stats();
 
+  // Online backup, outside any batch (job_store_backup.cpp). start_backup() begins a copy into
+  // <directory of the database>/backups/ and returns its final path (ErrorCode::conflict while
+  // another runs); each backup_step() copies up to `pages` more pages, and returns the report
+  // once the copy is complete. Writes made meanwhile through this connection reach the copy too.
+  Result<std::string> start_backup();
+  Result<std::optional<QueueBackup>> backup_step(const std::string& path, int pages);
+
   // Outside any batch: deletes done jobs older than the retention, in transactions of a thousand
   // rows, asking `keep_going` between them; when all are gone, checkpoints and truncates the WAL.
   Result<HousekeepingReport> housekeep(const std::function<bool()>& keep_going);
@@ -91,6 +99,8 @@ class JobStore {
   JobStore(std::unique_ptr<SqliteDb> db, const SqliteQueueOptions& options, const Clock& clock,
            std::uint64_t random_seed);
   Result<void> configure();
+  // The error for a failed first statement on the file: locked by another process, damaged, or else.
+  Error first_access_failed(const Error& cause) const;
   // Runs a statement without parameters or rows (transaction control), prepared once.
   Result<void> run_cached(std::string_view sql);
   Result<void> recover_leases();
@@ -122,6 +132,8 @@ class JobStore {
   // Every job's dedupe key, as a keyed hash (the table has no unique index on it, see schema
   // version 4). Keys inserted by the open batch are staged and stay only if it commits.
   DedupeIndex dedupe_;
+  // Last: destroyed before the connection it copies from (an unfinished copy is removed).
+  std::unique_ptr<sqlite::OnlineBackup> backup_;
 };
 
 }  // namespace triagent::queue_detail

@@ -53,6 +53,23 @@ Result<std::unique_ptr<JobStore>> JobStore::open(const SqliteQueueOptions& optio
   return store;
 }
 
+Error JobStore::first_access_failed(const Error& cause) const {
+  switch (db_->last_failure_kind()) {
+    case SqliteDb::FailureKind::busy:
+      return make_error(ErrorCode::unavailable, "cannot lock the queue database " + options_.path +
+                                                    " (is another triagent using it?): " + cause.message);
+    case SqliteDb::FailureKind::damaged:
+      // Never "repaired" by starting over: the file may hold acknowledged webhooks.
+      return make_error(ErrorCode::unavailable,
+                        "the queue database " + options_.path + " is damaged or is not a SQLite database (" +
+                            cause.message +
+                            "); the daemon will not start on it: restore it from a backup, or move it aside "
+                            "to start with an empty queue (its jobs are then lost)");
+    case SqliteDb::FailureKind::other: break;
+  }
+  return make_error(ErrorCode::unavailable, "cannot open the queue database " + options_.path + ": " + cause.message);
+}
+
 Result<void> JobStore::configure() {
   if (auto r = db_->exec(kBusyTimeoutPragma); !r) return r;
   // EXCLUSIVE before WAL: the connection keeps the file locked for its whole life, so a second
@@ -60,10 +77,7 @@ Result<void> JobStore::configure() {
   // no shared-memory file).
   if (auto r = db_->exec("PRAGMA locking_mode = EXCLUSIVE"); !r) return r;
   auto mode = db_->query_text("PRAGMA journal_mode = WAL");
-  if (!mode) {
-    return make_error(ErrorCode::unavailable, "cannot lock the queue database " + options_.path +
-                                                  " (is another triagent using it?): " + mode.error().message);
-  }
+  if (!mode) return first_access_failed(mode.error());
   if (*mode != "wal") return make_error(ErrorCode::unavailable, "queue database refused WAL mode: " + *mode);
   // FULL: every commit is fsynced before a callback says "durable" (NORMAL could lose the last
   // commits on power loss).
@@ -75,10 +89,7 @@ Result<void> JobStore::recover_leases() {
   // One daemon per file: a job still leased was leased by a process that is gone. Its attempt
   // counts (the job may be what crashed it); with no attempt left it goes to dead.
   const std::int64_t now = clock_.now_ms();
-  if (auto r = db_->exec("BEGIN IMMEDIATE"); !r) {
-    return make_error(ErrorCode::unavailable, "cannot lock the queue database " + options_.path +
-                                                  " (is another triagent using it?): " + r.error().message);
-  }
+  if (auto r = db_->exec("BEGIN IMMEDIATE"); !r) return first_access_failed(r.error());
   auto run = [&]() -> Result<void> {
     auto dead = db_->statement(
         "UPDATE jobs INDEXED BY jobs_state_updated SET state = 'dead', lease_owner = '', last_error = ?2, "

@@ -8,9 +8,11 @@
 //   sqlite.housekeep_now([](Result<HousekeepingReport> r) { ... });
 
 #include <memory>
+#include <string>
 
 #include "queue/group_commit_writer.hpp"
 #include "triagent/queue/job_queue.hpp"
+#include "triagent/queue/sqlite_job_queue.hpp"
 
 namespace triagent {
 
@@ -41,8 +43,12 @@ class SqliteJobQueue final : public JobQueue {
   // already submitted, whatever the time since the last one.
   void housekeep_now(Callback<HousekeepingReport> done);
   WriterCounters counters() const { return writer_.counters(); }
+  // See backup_sqlite_job_queue().
+  void backup(Callback<QueueBackup> done);
 
  private:
+  void backup_pages(std::shared_ptr<const std::string> path, Callback<QueueBackup> done);
+
   queue_detail::GroupCommitWriter writer_;
 };
 

@@ -58,6 +58,11 @@ struct OperationTraits {
     t.durability = Durability::synced;
     return t;
   }
+  static OperationTraits deferred_standalone() {
+    OperationTraits t;
+    t.standalone = true;
+    return t;
+  }
   static OperationTraits synced_standalone() {
     OperationTraits t = synced();
     t.standalone = true;

@@ -1,4 +1,4 @@
-// The daemon's lifecycle: graceful shutdown, durability across a kill -9, TLS.
+// The daemon's lifecycle: graceful shutdown, backup and restore, durability across a kill -9, TLS.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -78,6 +78,47 @@ TEST(Lifecycle, SigtermDrainsAndExitsZero) {
   auto dup = post_generic(again.port(), "term-1");
   ASSERT_EQ(dup.status, 202);
   EXPECT_EQ(dup.json()["duplicate"], true);
+}
+
+// The documented backup and restore (docs/operations.md): an online backup through the admin API
+// while the daemon runs, then the copy put back as the queue of a fresh data directory holds
+// every job acknowledged before the backup, and nothing after it.
+TEST(Lifecycle, AnOnlineBackupRestoresEveryJobAcknowledgedBeforeIt) {
+  TempDir dir;
+  std::map<std::string, std::string> before;  // external id -> job id
+  std::string backup_path;
+  {
+    DaemonProcess daemon(TestConfig{}, dir.path());
+    for (int i = 0; i < 40; ++i) {
+      const std::string id = "backed-up-" + std::to_string(i);
+      auto r = post_generic(daemon.port(), id);
+      ASSERT_EQ(r.status, 202) << r.body;
+      before[id] = r.json()["job_id"];
+    }
+    HttpTestClient c("127.0.0.1", daemon.port());
+    EXPECT_EQ(c.request("POST", "/v1/admin/backup", "", bearer(kWebhookToken)).status, 401);
+    auto backup = c.request("POST", "/v1/admin/backup", "", bearer(kAdminToken));
+    ASSERT_EQ(backup.status, 200) << backup.body;
+    backup_path = backup.json()["path"];
+    EXPECT_EQ(std::filesystem::path(backup_path).parent_path(), std::filesystem::path(dir.path()) / "backups");
+    EXPECT_EQ(backup.json()["bytes"].get<std::int64_t>(),
+              static_cast<std::int64_t>(std::filesystem::file_size(backup_path)));
+    EXPECT_EQ(std::filesystem::status(backup_path).permissions() & std::filesystem::perms::all,
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    ASSERT_EQ(post_generic(daemon.port(), "after-backup").status, 202);
+    daemon.send_signal(SIGTERM);
+    ASSERT_EQ(daemon.wait_exit(std::chrono::seconds(30)), std::optional<int>(0)) << daemon.stderr_text();
+  }
+  TempDir restored;
+  std::filesystem::copy_file(backup_path, std::filesystem::path(restored.path()) / "triagent.db");
+  DaemonProcess daemon(TestConfig{}, restored.path());
+  for (const auto& [id, job_id] : before) {
+    auto again = post_generic(daemon.port(), id);
+    ASSERT_EQ(again.status, 202) << again.body;
+    EXPECT_EQ(again.json()["duplicate"], true) << id;
+    EXPECT_EQ(again.json()["job_id"], job_id) << id;
+  }
+  EXPECT_EQ(post_generic(daemon.port(), "after-backup").json()["duplicate"], false);
 }
 
 TEST(Lifecycle, EveryAcknowledgedWebhookSurvivesKill9ExactlyOnce) {

@@ -92,6 +92,7 @@ TEST_F(OperatorApiTest, RoleMatrixOverEveryAdminEndpoint) {
       {"POST", "/v1/jobs/" + job + "/feedback", feedback, Need::approver},
       {"POST", "/v1/jobs/" + job + "/replay", "", Need::admin},
       {"POST", "/v1/config/check", "mode: shadow\n", Need::admin},
+      {"POST", "/v1/admin/backup", "", Need::admin},
   };
   // Without a token, or with a wrong one: 401 everywhere.
   for (const auto& e : endpoints) {

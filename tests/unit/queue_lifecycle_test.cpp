@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <latch>
 #include <set>
 #include <thread>
@@ -62,7 +65,35 @@ TEST_F(QueueLifecycle, SecondOpenOfTheSameFileIsRefused) {
   auto second = open_sqlite_job_queue(options, clock);
   ASSERT_FALSE(second);
   EXPECT_EQ(second.error().code, ErrorCode::unavailable);
+  EXPECT_NE(second.error().message.find("is another triagent using it?"), std::string::npos)
+      << second.error().message;
   enqueue_id("still works");
+}
+
+// A damaged file must be named as such (not blamed on another process holding the lock), and
+// left exactly as it was: it may hold acknowledged webhooks that a backup or a repair can save.
+TEST_F(QueueLifecycle, ADamagedFileIsRefusedAsDamagedAndLeftUntouched) {
+  for (const std::string& content : {std::string(4096, 'x'), std::string("SQLite format 3") + '\0' +
+                                                                 std::string(8000, '\x5a')}) {
+    SCOPED_TRACE(content.substr(0, 15));
+    const auto path = dir.path() / "damaged.db";
+    {
+      std::ofstream out(path, std::ios::binary | std::ios::trunc);
+      out << content;
+    }
+    SqliteQueueOptions damaged = options;
+    damaged.path = path.string();
+    auto q = open_sqlite_job_queue(damaged, clock);
+    ASSERT_FALSE(q);
+    EXPECT_EQ(q.error().code, ErrorCode::unavailable);
+    EXPECT_NE(q.error().message.find("is damaged or is not a SQLite database"), std::string::npos)
+        << q.error().message;
+    EXPECT_EQ(q.error().message.find("another triagent"), std::string::npos) << q.error().message;
+    std::ifstream in(path, std::ios::binary);
+    const std::string after((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(after, content);
+    EXPECT_FALSE(std::filesystem::exists(path.string() + "-wal"));
+  }
 }
 
 TEST_F(QueueLifecycle, ConcurrentEnqueuesAreGroupCommitted) {
@@ -279,7 +310,9 @@ TEST_F(QueueLifecycle, HousekeepingPurgesInChunks) {
   }
   all_done.wait();
   for (;;) {
-    auto jobs = *lease("w", 1000);
+    auto leased = lease("w", 1000);
+    ASSERT_TRUE(leased) << leased.error().message;
+    auto jobs = *leased;
     if (jobs.empty()) break;
     for (auto& j : jobs) {
       queue->ack(j, "", [](Result<bool>) {});
@@ -287,7 +320,9 @@ TEST_F(QueueLifecycle, HousekeepingPurgesInChunks) {
   }
   EXPECT_EQ(stats().done, kJobs);
   clock.advance(seconds(1));
-  EXPECT_EQ(housekeep()->purged_done, kJobs);
+  auto report = housekeep();
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_EQ(report->purged_done, kJobs);
   EXPECT_EQ(stats().done, 0);
 }
 

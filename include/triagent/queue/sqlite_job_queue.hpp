@@ -39,9 +39,24 @@ struct SqliteQueueOptions {
   static SqliteQueueOptions from_config(const Config& cfg);
 };
 
+// A finished online backup of the queue's database (backup_sqlite_job_queue).
+struct QueueBackup {
+  std::string path;        // the copy: <queue directory>/backups/<file stem>-<UTC time>.db, mode 0600
+  std::int64_t pages = 0;  // database pages copied
+  std::int64_t bytes = 0;  // the copy's size
+};
+
 // Opens (creating if needed) and migrates the database. `clock` must outlive the queue.
 // `random_seed` seeds the backoff jitter (tests pass a fixed one).
 Result<std::unique_ptr<JobQueue>> open_sqlite_job_queue(const SqliteQueueOptions& options, const Clock& clock,
                                                         std::uint64_t random_seed = 0);
+
+// Copies the live database of a queue from open_sqlite_job_queue() into a new file, consistent as
+// of its last step, while the queue keeps working: the writer thread copies 1024 pages at a time
+// between its batches. The daemon holds the file's lock for its whole life, so this (through
+// POST /v1/admin/backup) is the only way to back the queue up without stopping it. One backup at
+// a time: another request meanwhile fails with ErrorCode::conflict; any other queue with
+// ErrorCode::invalid_argument.
+void backup_sqlite_job_queue(JobQueue& queue, std::function<void(Result<QueueBackup>)> done);
 
 }  // namespace triagent
