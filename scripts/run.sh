@@ -9,7 +9,7 @@ scripts/build.sh release triagent
 
 data_dir="${TRIAGENT_DATA_DIR:-./var}"
 secrets="$data_dir/secrets"
-mkdir -p "$secrets"
+(umask 077; mkdir -p "$secrets")  # the data directory holds alert data: its user's alone
 chmod 700 "$secrets"
 for name in webhook_token webhook_hmac_secret admin_token; do
   if [ ! -s "$secrets/$name" ]; then

@@ -12,6 +12,7 @@
 
 #include "cli/arguments.hpp"
 #include "cli/replay_input.hpp"
+#include "core/private_files.hpp"
 #include "daemon/pipeline_assembly.hpp"
 #include "triagent/config/loader.hpp"
 #include "triagent/core/clock.hpp"
@@ -157,6 +158,7 @@ int replay_command(const std::vector<std::string>& raw, std::ostream& out, std::
   Config cfg = std::move(*loaded);
   cfg.mode = mode;
   cfg.data_dir = args.option("--data-dir").value_or(cfg.data_dir + "/replay");
+  make_created_files_private();  // the replay's queue and results hold the replayed alerts
   std::error_code fs_error;
   std::filesystem::create_directories(cfg.data_dir, fs_error);
   if (fs_error) {

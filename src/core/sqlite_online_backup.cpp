@@ -45,12 +45,12 @@ Result<std::unique_ptr<OnlineBackup>> OnlineBackup::start(SqliteDb& source, cons
     if (err == EEXIST) return make_error(ErrorCode::conflict, "backup: " + partial + " exists already");
     return unavailable("cannot create " + partial, std::strerror(err));
   }
-  ::close(fd);
   sqlite3* destination = nullptr;
   if (sqlite3_open_v2(partial.c_str(), &destination, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
       SQLITE_OK) {
     Error error = unavailable("cannot open " + partial, destination != nullptr ? sqlite3_errmsg(destination) : "");
     sqlite3_close(destination);
+    ::close(fd);
     remove_files(partial);
     return error;
   }
@@ -61,32 +61,39 @@ Result<std::unique_ptr<OnlineBackup>> OnlineBackup::start(SqliteDb& source, cons
   if (backup == nullptr) {
     Error error = unavailable("cannot start", sqlite3_errmsg(destination));
     sqlite3_close(destination);
+    ::close(fd);
     remove_files(partial);
     return error;
   }
-  return std::unique_ptr<OnlineBackup>(new OnlineBackup(path, destination, backup));
+  return std::unique_ptr<OnlineBackup>(new OnlineBackup(path, fd, destination, backup));
 }
 
-OnlineBackup::OnlineBackup(std::string path, sqlite3* destination, sqlite3_backup* backup)
-    : path_(std::move(path)), partial_path_(path_ + ".partial"), destination_(destination), backup_(backup) {}
+OnlineBackup::OnlineBackup(std::string path, int fd, sqlite3* destination, sqlite3_backup* backup)
+    : path_(std::move(path)), partial_path_(path_ + ".partial"), fd_(fd), destination_(destination), backup_(backup) {}
 
 OnlineBackup::~OnlineBackup() {
-  if (!complete_) abandon();
+  if (!sealed_) abandon();
+  if (fd_ >= 0) ::close(fd_);
 }
 
 Result<bool> OnlineBackup::step(int pages) {
-  if (complete_) return true;
+  if (copied_) return true;
   if (backup_ == nullptr) return make_error(ErrorCode::conflict, "backup: abandoned after an earlier error");
   const int rc = sqlite3_backup_step(backup_, pages);
   pages_ = sqlite3_backup_pagecount(backup_);
-  if (rc == SQLITE_OK) return false;
-  if (rc == SQLITE_DONE) return finish();
+  if (rc == SQLITE_OK) {
+    // Starts the disk writing what this step copied, without waiting for it: left to the end,
+    // a copy of 1 GB reached the disk in one burst that held the queue's own fsyncs for 150 ms.
+    (void)::sync_file_range(fd_, 0, 0, SYNC_FILE_RANGE_WRITE);
+    return false;
+  }
+  if (rc == SQLITE_DONE) return finish_copy();
   Error error = unavailable("copy", sqlite3_errstr(rc));
   abandon();
   return error;
 }
 
-Result<bool> OnlineBackup::finish() {
+Result<bool> OnlineBackup::finish_copy() {
   const int rc = sqlite3_backup_finish(backup_);
   backup_ = nullptr;
   if (rc != SQLITE_OK) {
@@ -96,7 +103,14 @@ Result<bool> OnlineBackup::finish() {
   }
   sqlite3_close(destination_);  // no statement of ours is open on it: it closes
   destination_ = nullptr;
-  if (!sync_path(partial_path_, O_RDONLY)) {
+  copied_ = true;
+  return true;
+}
+
+Result<void> OnlineBackup::seal() {
+  if (sealed_) return {};
+  if (!copied_) return make_error(ErrorCode::conflict, "backup: " + partial_path_ + " is not completely copied");
+  if (::fsync(fd_) != 0) {
     Error error = unavailable("sync " + partial_path_, std::strerror(errno));
     abandon();
     return error;
@@ -109,8 +123,8 @@ Result<bool> OnlineBackup::finish() {
   (void)sync_path(std::filesystem::path(path_).parent_path().string(), O_RDONLY | O_DIRECTORY);
   std::error_code ec;
   bytes_ = static_cast<std::int64_t>(std::filesystem::file_size(path_, ec));
-  complete_ = true;
-  return true;
+  sealed_ = true;
+  return {};
 }
 
 void OnlineBackup::abandon() {

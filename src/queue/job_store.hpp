@@ -86,10 +86,11 @@ class JobStore {
 
   // Online backup, outside any batch (job_store_backup.cpp). start_backup() begins a copy into
   // <directory of the database>/backups/ and returns its final path (ErrorCode::conflict while
-  // another runs); each backup_step() copies up to `pages` more pages, and returns the report
-  // once the copy is complete. Writes made meanwhile through this connection reach the copy too.
+  // another runs); each backup_step() copies up to `pages` more pages, and once every page is
+  // copied hands the copy over (null before), for its seal() off the writer thread. Writes made
+  // meanwhile through this connection reach the copy too.
   Result<std::string> start_backup();
-  Result<std::optional<QueueBackup>> backup_step(const std::string& path, int pages);
+  Result<std::unique_ptr<sqlite::OnlineBackup>> backup_step(const std::string& path, int pages);
 
   // Outside any batch: deletes done jobs older than the retention, in transactions of a thousand
   // rows, asking `keep_going` between them; when all are gone, checkpoints and truncates the WAL.

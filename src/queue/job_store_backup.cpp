@@ -42,19 +42,17 @@ Result<std::string> JobStore::start_backup() {
   return path;
 }
 
-Result<std::optional<QueueBackup>> JobStore::backup_step(const std::string& path, int pages) {
+Result<std::unique_ptr<sqlite::OnlineBackup>> JobStore::backup_step(const std::string& path, int pages) {
   if (!backup_ || backup_->path() != path) {
     return make_error(ErrorCode::conflict, "backup " + path + " is no longer running");
   }
-  auto done = backup_->step(pages);
-  if (!done) {
+  auto copied = backup_->step(pages);
+  if (!copied) {
     backup_.reset();  // already abandoned: its partial file is gone
-    return done.error();
+    return copied.error();
   }
-  if (!*done) return std::optional<QueueBackup>();
-  QueueBackup report{.path = backup_->path(), .pages = backup_->pages(), .bytes = backup_->bytes()};
-  backup_.reset();
-  return std::optional<QueueBackup>(std::move(report));
+  if (!*copied) return std::unique_ptr<sqlite::OnlineBackup>();
+  return std::move(backup_);
 }
 
 }  // namespace triagent::queue_detail

@@ -69,8 +69,10 @@ void SqliteJobQueue::housekeep_now(Callback<HousekeepingReport> done) {
 }
 
 namespace {
-// Pages copied per step: 4 MB at the default page size, a few milliseconds of the writer's time.
-constexpr int kBackupPagesPerStep = 1024;
+// Pages copied per step: 1 MB at the default page size, a few ms of the writer's time that a
+// webhook arriving meanwhile waits out. backup_bench (1.7 GB queue, 4 clients): webhooks answered
+// in p50 4.7 ms, p99 7 ms during the backup; with 4 MB steps, 16 and 24 ms.
+constexpr int kBackupPagesPerStep = 256;
 }  // namespace
 
 void SqliteJobQueue::backup(Callback<QueueBackup> done) {
@@ -86,14 +88,26 @@ void SqliteJobQueue::backup(Callback<QueueBackup> done) {
 // One step per writer operation, the next submitted from this one's callback (on the writer
 // thread): the batches submitted meanwhile run between two steps.
 void SqliteJobQueue::backup_pages(std::shared_ptr<const std::string> path, Callback<QueueBackup> done) {
-  writer_.submit(make_operation<std::optional<QueueBackup>>(
+  using Copy = std::unique_ptr<sqlite::OnlineBackup>;
+  writer_.submit(make_operation<Copy>(
       [path](JobStore& s) { return s.backup_step(*path, kBackupPagesPerStep); },
-      [this, path, done = std::move(done)](Result<std::optional<QueueBackup>> step) mutable {
+      [this, path, done = std::move(done)](Result<Copy> step) mutable {
         if (!step) return done(step.error());
-        if (step->has_value()) return done(std::move(**step));
+        if (*step) return seal_backup(std::move(*step), std::move(done));
         backup_pages(path, std::move(done));
       },
       OperationTraits::deferred_standalone()));
+}
+
+// The copy's fsync takes as long as the disk needs to write the whole file (0.3 s for 800 MB on
+// the VM): on the writer thread, every webhook would wait that long for its 202.
+void SqliteJobQueue::seal_backup(std::shared_ptr<sqlite::OnlineBackup> copy, Callback<QueueBackup> done) {
+  auto seal = [copy = std::move(copy), done = std::move(done)] {
+    if (auto r = copy->seal(); !r) return done(r.error());
+    done(QueueBackup{.path = copy->path(), .pages = copy->pages(), .bytes = copy->bytes()});
+  };
+  if (run_blocking_) return run_blocking_(std::move(seal));
+  blocking_thread_.post(std::move(seal));
 }
 
 void backup_sqlite_job_queue(JobQueue& queue, std::function<void(Result<QueueBackup>)> done) {
@@ -118,7 +132,7 @@ Result<std::unique_ptr<JobQueue>> open_sqlite_job_queue(const SqliteQueueOptions
   auto store = JobStore::open(options, clock, random_seed);
   if (!store) return store.error();
   return std::unique_ptr<JobQueue>(std::make_unique<SqliteJobQueue>(std::move(*store), options.group_commit_max_batch,
-                                                                    options.on_commit));
+                                                                    options.on_commit, options.run_blocking));
 }
 
 }  // namespace triagent

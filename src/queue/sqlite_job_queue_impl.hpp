@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "core/background_thread.hpp"
 #include "queue/group_commit_writer.hpp"
 #include "triagent/queue/job_queue.hpp"
 #include "triagent/queue/sqlite_job_queue.hpp"
@@ -22,8 +23,9 @@ using queue_detail::WriterCounters;
 class SqliteJobQueue final : public JobQueue {
  public:
   SqliteJobQueue(std::unique_ptr<queue_detail::JobStore> store, int max_batch,
-                 queue_detail::CommitObserver on_commit = {})
-      : writer_(std::move(store), max_batch, std::move(on_commit)) {}
+                 queue_detail::CommitObserver on_commit = {},
+                 std::function<void(std::function<void()>)> run_blocking = {})
+      : run_blocking_(std::move(run_blocking)), writer_(std::move(store), max_batch, std::move(on_commit)) {}
 
   void enqueue(NewJob job, Callback<EnqueueOutcome> done) override;
   void lease(std::string owner, int max_jobs, Callback<std::vector<LeasedJob>> done) override;
@@ -48,7 +50,12 @@ class SqliteJobQueue final : public JobQueue {
 
  private:
   void backup_pages(std::shared_ptr<const std::string> path, Callback<QueueBackup> done);
+  void seal_backup(std::shared_ptr<sqlite::OnlineBackup> copy, Callback<QueueBackup> done);
 
+  std::function<void(std::function<void()>)> run_blocking_;  // empty: blocking_thread_
+  // Declared before the writer, so destroyed after it: a seal the writer's last callbacks hand
+  // over still runs, and the thread is joined once nothing can post to it.
+  BackgroundThread blocking_thread_;
   queue_detail::GroupCommitWriter writer_;
 };
 

@@ -1,6 +1,7 @@
 // The daemon's lifecycle: graceful shutdown, backup and restore, durability across a kill -9, TLS.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <filesystem>
@@ -119,6 +120,45 @@ TEST(Lifecycle, AnOnlineBackupRestoresEveryJobAcknowledgedBeforeIt) {
     EXPECT_EQ(again.json()["job_id"], job_id) << id;
   }
   EXPECT_EQ(post_generic(daemon.port(), "after-backup").json()["duplicate"], false);
+}
+
+std::optional<unsigned> mode_of(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return st.st_mode & 07777;
+}
+
+// Everything in the data directory is alert data: the daemon creates it for its own user alone,
+// and names in its log what an older install left open to other users, without changing it.
+TEST(Lifecycle, TheDataDirectoryAndItsDatabasesAreTheDaemonUsersAlone) {
+  TempDir dir;
+  const std::string data = dir.path() + "/var";  // missing: the daemon creates it
+  const std::string queue = data + "/triagent.db";
+  const TestConfig config = TestConfig{}.with("data_dir", data);
+  {
+    DaemonProcess daemon(config, dir.path());
+    ASSERT_EQ(post_generic(daemon.port(), "private-1").status, 202);
+    EXPECT_EQ(mode_of(data), 0700u);
+    for (const std::string& file : {queue, queue + "-wal", data + "/state.db"}) {
+      EXPECT_EQ(mode_of(file), 0600u) << file;
+    }
+    EXPECT_EQ(daemon.stderr_text().find("other users"), std::string::npos);
+    daemon.send_signal(SIGTERM);
+    ASSERT_EQ(daemon.wait_exit(std::chrono::seconds(30)), 0);
+  }
+  ASSERT_EQ(::chmod(data.c_str(), 0755), 0);
+  ASSERT_EQ(::chmod(queue.c_str(), 0644), 0);
+  DaemonProcess again(config, dir.path());
+  const std::string log = again.stderr_text();
+  for (const auto& [path, mode] : {std::pair{data, "0755"}, std::pair{queue, "0644"}}) {
+    const auto line_start = log.find("\"path\":\"" + path + "\"");
+    ASSERT_NE(line_start, std::string::npos) << "no warning names " << path << " in:\n" << log;
+    const auto line = log.substr(log.rfind('\n', line_start) + 1, log.find('\n', line_start) - log.rfind('\n', line_start));
+    EXPECT_NE(line.find("other users of this machine can read"), std::string::npos) << line;
+    EXPECT_NE(line.find(std::string("\"mode\":\"") + mode + "\""), std::string::npos) << line;
+  }
+  EXPECT_EQ(post_generic(again.port(), "private-2").status, 202);  // a warning, not a refusal
+  EXPECT_EQ(mode_of(data), 0755u);                                   // left as the operator set it
 }
 
 TEST(Lifecycle, EveryAcknowledgedWebhookSurvivesKill9ExactlyOnce) {

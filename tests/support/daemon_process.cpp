@@ -36,7 +36,7 @@ std::string TestConfig::render(const std::string& data_dir) const {
     return lookup(overrides, key, dflt);
   };
   std::ostringstream y;
-  y << "data_dir: " << data_dir << "\n"
+  y << "data_dir: " << v("data_dir", data_dir) << "\n"
     << "mode: " << v("mode", "shadow") << "\n"
     << "server:\n"
     << "  listen: 127.0.0.1:0\n"

@@ -3,9 +3,13 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <functional>
 #include <future>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <vector>
 
@@ -19,7 +23,7 @@ class QueueBackupTest : public QueueFixture {
   Result<QueueBackup> backup() {
     return wait_for<QueueBackup>([&](auto cb) { backup_sqlite_job_queue(*queue, cb); });
   }
-  // Enough jobs of 2 KB that the copy takes several steps of 1024 pages.
+  // Enough jobs of 2 KB that the copy takes several steps (of 256 pages).
   std::vector<std::int64_t> fill(int count, const std::string& prefix) {
     std::vector<std::int64_t> ids;
     const std::string payload = "\"" + std::string(2048, 'p') + "\"";
@@ -58,7 +62,7 @@ TEST_F(QueueBackupTest, CopiesEveryJobWhileTheQueueKeepsTakingNewOnes) {
   const auto during = fill(200, "during-");
   auto report = copied.get_future().get();
   ASSERT_TRUE(report) << report.error().message;
-  EXPECT_GT(report->pages, 1024);  // more than one step
+  EXPECT_GT(report->pages, 1024);  // several steps
   EXPECT_EQ(report->bytes, static_cast<std::int64_t>(std::filesystem::file_size(report->path)));
   EXPECT_EQ(std::filesystem::path(report->path).parent_path(), backups_dir());
   struct stat st {};
@@ -107,6 +111,66 @@ TEST_F(QueueBackupTest, ASecondBackupWhileOneRunsIsAConflictAndBothEndCleanly) {
   ASSERT_TRUE(third) << third.error().message;
   EXPECT_NE(third->path, report->path);
   EXPECT_EQ(files_in_backups().size(), 2u);
+}
+
+// The work the queue hands off its writer thread, held until the test runs it.
+struct HeldWork {
+  std::mutex mu;
+  std::condition_variable posted;
+  std::vector<std::function<void()>> tasks;
+
+  std::function<void(std::function<void()>)> runner() {
+    return [this](std::function<void()> task) {
+      std::lock_guard lock(mu);
+      tasks.push_back(std::move(task));
+      posted.notify_all();
+    };
+  }
+  // The first task handed off, once there is one (bounded: a writer that never hands it off fails).
+  std::function<void()> first(std::chrono::seconds bound) {
+    std::unique_lock lock(mu);
+    if (!posted.wait_for(lock, bound, [this] { return !tasks.empty(); })) return {};
+    return tasks.front();
+  }
+};
+
+TEST_F(QueueBackupTest, TheCopysFsyncAndRenameRunOffTheWriterWhichKeepsAcknowledgingJobs) {
+  auto held = std::make_shared<HeldWork>();
+  options.run_blocking = held->runner();
+  reopen();
+  fill(3000, "before-");
+  std::promise<Result<QueueBackup>> sealed;
+  auto sealed_future = sealed.get_future();
+  backup_sqlite_job_queue(*queue, [&](Result<QueueBackup> r) { sealed.set_value(std::move(r)); });
+  auto seal = held->first(std::chrono::seconds(60));
+  ASSERT_TRUE(seal) << "the copy was never handed off the writer thread";
+  // Copied, not sealed: only the partial file exists, and the caller has no answer yet.
+  auto files = files_in_backups();
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files.front().extension(), ".partial");
+  EXPECT_EQ(sealed_future.wait_for(std::chrono::seconds(0)), std::future_status::timeout);
+  // Meanwhile the writer acknowledges new jobs: the seal does not hold it.
+  auto during = enqueue("during-seal");
+  ASSERT_TRUE(during) << during.error().message;
+  EXPECT_FALSE(during->duplicate);
+
+  seal();
+  auto report = sealed_future.get();
+  ASSERT_TRUE(report) << report.error().message;
+  files = files_in_backups();
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files.front(), std::filesystem::path(report->path));
+  EXPECT_EQ(report->bytes, static_cast<std::int64_t>(std::filesystem::file_size(report->path)));
+  // The copy is the queue as of its last step: the job acknowledged during the seal is not in it.
+  SqliteQueueOptions copy_options = options;
+  copy_options.path = report->path;
+  copy_options.run_blocking = nullptr;
+  auto copy = open_sqlite_job_queue(copy_options, clock);
+  ASSERT_TRUE(copy) << copy.error().message;
+  auto copy_stats = wait_for<QueueStats>([&](auto cb) { (*copy)->stats(cb); });
+  ASSERT_TRUE(copy_stats);
+  EXPECT_EQ(copy_stats->ready, 3000);
+  EXPECT_EQ(stats().ready, 3001);
 }
 
 TEST_F(QueueBackupTest, ClosingTheQueueMidwayRemovesThePartialCopy) {

@@ -35,6 +35,10 @@ struct SqliteQueueOptions {
   // Called on the writer thread once per batch, before its callbacks run. Keep it to a few atomic
   // updates: the next batch waits for it. Never calls into the queue.
   std::function<void(const CommitObservation&)> on_commit;
+  // Runs blocking file work the writer thread hands off: the fsync and rename that finish an
+  // online backup. Empty: a thread of the queue's own, started by the first backup. (Tests pass
+  // one that holds the work, to see the queue carry on meanwhile.)
+  std::function<void(std::function<void()>)> run_blocking;
 
   static SqliteQueueOptions from_config(const Config& cfg);
 };
@@ -52,11 +56,11 @@ Result<std::unique_ptr<JobQueue>> open_sqlite_job_queue(const SqliteQueueOptions
                                                         std::uint64_t random_seed = 0);
 
 // Copies the live database of a queue from open_sqlite_job_queue() into a new file, consistent as
-// of its last step, while the queue keeps working: the writer thread copies 1024 pages at a time
-// between its batches. The daemon holds the file's lock for its whole life, so this (through
-// POST /v1/admin/backup) is the only way to back the queue up without stopping it. One backup at
-// a time: another request meanwhile fails with ErrorCode::conflict; any other queue with
-// ErrorCode::invalid_argument.
+// of its last step, while the queue keeps working: the writer thread copies 256 pages at a time
+// between its batches, then hands the copy's fsync and rename to run_blocking. The daemon holds
+// the file's lock for its whole life, so this (through POST /v1/admin/backup) is the only way to
+// back the queue up without stopping it. One copy at a time: another request while one is
+// copying fails with ErrorCode::conflict; any other queue with ErrorCode::invalid_argument.
 void backup_sqlite_job_queue(JobQueue& queue, std::function<void(Result<QueueBackup>)> done);
 
 }  // namespace triagent
