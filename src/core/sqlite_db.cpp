@@ -112,7 +112,9 @@ Result<std::string> SqliteDb::query_text(const char* sql) {
 }
 
 SqliteDb::FailureKind SqliteDb::last_failure_kind() const {
-  switch (sqlite3_errcode(db_) & 0xff) {  // the primary code: extended codes are on (SQLITE_BUSY_RECOVERY...)
+  const int code = sqlite3_extended_errcode(db_);
+  if (code == SQLITE_IOERR_FSYNC || code == SQLITE_IOERR_DIR_FSYNC) return FailureKind::sync_failed;
+  switch (code & 0xff) {  // the primary code: extended codes are on (SQLITE_BUSY_RECOVERY...)
     case SQLITE_BUSY:
     case SQLITE_LOCKED: return FailureKind::busy;
     case SQLITE_NOTADB:

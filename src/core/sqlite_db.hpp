@@ -86,8 +86,9 @@ class SqliteDb {
   // An Error carrying the connection's last message (code unavailable: the store failed).
   Error last_error(std::string_view what) const;
   // What kind of failure the last one was, for an error an operator can act on: another
-  // connection holds the lock, or the file is damaged or not a database at all.
-  enum class FailureKind { busy, damaged, other };
+  // connection holds the lock, the file is damaged or not a database at all, or the disk failed to
+  // flush it (fsync of the file or its directory).
+  enum class FailureKind { busy, damaged, sync_failed, other };
   FailureKind last_failure_kind() const;
 
   bool in_transaction() const;

@@ -130,17 +130,23 @@ void GroupCommitWriter::execute_batch(Batch& batch) {
   bool synced = false;
   for (const auto& op : batch) synced = synced || op->needs_sync();
   CommitObservation observation{.operations = batch.size(), .synced = synced, .committed = false, .commit_seconds = 0};
-  auto fail_all = [&](const Error& cause) {
-    store_->abort_batch();
+  auto refuse_all = [&](const Error& error) {
     failed_batches_.fetch_add(1);
     observe(observation);
-    const Error error = make_error(ErrorCode::unavailable, "queue store failed: " + cause.message);
     for (auto& op : batch) deliver(*op, &error);
   };
+  auto fail_all = [&](const Error& cause) {
+    store_->note_failure();
+    if (store_->sync_failed()) note_sync_failure(cause);
+    store_->abort_batch();
+    refuse_all(sync_failure_ ? *sync_failure_
+                             : make_error(ErrorCode::unavailable, "queue store failed: " + cause.message));
+  };
+  if (sync_failure_) return refuse_all(*sync_failure_);
   if (auto r = store_->begin_batch(synced); !r) return fail_all(r.error());
   for (auto& op : batch) {
     if (op->single_statement()) {
-      op->run(*store_);
+      if (!op->run(*store_)) store_->note_failure();
     } else {
       if (auto r = store_->begin_operation(); !r) return fail_all(r.error());
       const bool ok = op->run(*store_);
@@ -148,6 +154,7 @@ void GroupCommitWriter::execute_batch(Batch& batch) {
     }
     // Disk full or an I/O error can make SQLite roll the whole transaction back by itself.
     if (!store_->in_transaction()) return fail_all(make_error(ErrorCode::unavailable, "transaction rolled back"));
+    if (store_->sync_failed()) return fail_all(make_error(ErrorCode::unavailable, "sqlite: disk I/O error (fsync)"));
   }
   const auto commit_start = std::chrono::steady_clock::now();
   if (auto r = store_->commit_batch(); !r) return fail_all(r.error());
@@ -161,11 +168,22 @@ void GroupCommitWriter::execute_batch(Batch& batch) {
 }
 
 void GroupCommitWriter::execute_standalone(WriterOperation& op) {
+  if (sync_failure_) return deliver(op, &*sync_failure_);
   op.run(*store_);
-  deliver(op, nullptr);
+  if (store_->sync_failed()) note_sync_failure(make_error(ErrorCode::unavailable, "sqlite: disk I/O error (fsync)"));
+  deliver(op, sync_failure_ ? &*sync_failure_ : nullptr);
+}
+
+void GroupCommitWriter::note_sync_failure(const Error& cause) {
+  if (sync_failure_) return;
+  sync_failure_ = make_error(ErrorCode::unavailable,
+                             "queue store failed: the disk failed to flush the queue's database (" + cause.message +
+                                 "); to keep the webhooks already answered safe, the queue takes and answers "
+                                 "nothing more until the daemon restarts: check the disk, then restart");
 }
 
 void GroupCommitWriter::housekeep(bool overdue) {
+  if (sync_failure_) return;
   int chunks = 0;
   auto keep_going = [&] {
     if (overdue) return ++chunks < kOverdueHousekeepingChunks;
@@ -174,7 +192,10 @@ void GroupCommitWriter::housekeep(bool overdue) {
   };
   auto report = store_->housekeep(keep_going);
   housekeeping_runs_.fetch_add(1);
-  if (!report) housekeeping_failures_.fetch_add(1);
+  if (!report) {
+    housekeeping_failures_.fetch_add(1);
+    if (store_->sync_failed()) note_sync_failure(report.error());
+  }
 }
 
 void GroupCommitWriter::observe(const CommitObservation& observation) {

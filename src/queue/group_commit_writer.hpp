@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -68,6 +69,15 @@ class GroupCommitWriter {
   void housekeep(bool overdue);
   void deliver(WriterOperation& op, const Error* error);
   void observe(const CommitObservation& observation);
+  // After a failed fsync: remembers it, so that nothing is written or answered any more.
+  void note_sync_failure(const Error& cause);
+
+  // Set once the disk failed to flush the database or its log. Linux may then have dropped the
+  // pages it could not write and marked them clean, so a later fsync can succeed without them: a
+  // WAL frame lost that way breaks the checksum chain, and recovery after a power loss would drop
+  // every frame after it, jobs already answered 202 included. So the writer refuses every
+  // operation until a restart (as PostgreSQL panics after a failed fsync).
+  std::optional<Error> sync_failure_;  // writer thread only
 
   std::unique_ptr<JobStore> store_;  // touched only by the writer thread
   const std::size_t max_batch_;

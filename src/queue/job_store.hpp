@@ -68,6 +68,12 @@ class JobStore {
   void abort_batch();
   // False when SQLite rolled the transaction back by itself (disk full, I/O error): abort the batch.
   bool in_transaction() const { return db_->in_transaction(); }
+  // Call right after a statement failed, before anything else runs on the connection: remembers
+  // whether it failed because the disk could not flush the file (commit_batch(), end_operation()
+  // and housekeep() call it themselves).
+  void note_failure();
+  // Whether any statement ever failed that way on this connection.
+  bool sync_failed() const { return sync_failed_; }
 
   // Jobs queued or leased, as of the last commit.
   std::int64_t committed_depth() const { return committed_depth_; }
@@ -123,6 +129,7 @@ class JobStore {
   FullJitterBackoff backoff_;
   std::int64_t committed_depth_ = 0;
   bool synced_ = true;  // the connection's current synchronous setting (FULL at open)
+  bool sync_failed_ = false;
   std::int64_t batch_depth_ = 0;      // committed depth plus the changes of this batch so far
   std::int64_t operation_depth_ = 0;  // batch_depth_ when the current operation began
   std::size_t operation_keys_ = 0;    // dedupe keys staged when the current operation began

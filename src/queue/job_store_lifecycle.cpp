@@ -65,6 +65,7 @@ Error JobStore::first_access_failed(const Error& cause) const {
                             cause.message +
                             "); the daemon will not start on it: restore it from a backup, or move it aside "
                             "to start with an empty queue (its jobs are then lost)");
+    case SqliteDb::FailureKind::sync_failed:
     case SqliteDb::FailureKind::other: break;
   }
   return make_error(ErrorCode::unavailable, "cannot open the queue database " + options_.path + ": " + cause.message);
@@ -173,8 +174,13 @@ Result<void> JobStore::begin_operation() {
   return run_cached("SAVEPOINT op");
 }
 
+void JobStore::note_failure() {
+  if (db_->last_failure_kind() == SqliteDb::FailureKind::sync_failed) sync_failed_ = true;
+}
+
 Result<void> JobStore::end_operation(bool ok) {
   if (ok) return run_cached("RELEASE op");
+  note_failure();
   batch_depth_ = operation_depth_;
   dedupe_.unstage_after(operation_keys_);
   if (auto r = run_cached("ROLLBACK TO op"); !r) return r;
@@ -182,7 +188,10 @@ Result<void> JobStore::end_operation(bool ok) {
 }
 
 Result<void> JobStore::commit_batch() {
-  if (auto r = run_cached("COMMIT"); !r) return r;
+  if (auto r = run_cached("COMMIT"); !r) {
+    note_failure();
+    return r;
+  }
   committed_depth_ = batch_depth_;
   dedupe_.commit();
   return {};
@@ -230,11 +239,13 @@ Result<HousekeepingReport> JobStore::housekeep(const std::function<bool()>& keep
       }
       if (step == StepResult::error) {
         Error error = db_->last_error("purge");
+        note_failure();
         (void)db_->exec("ROLLBACK");
         return error;
       }
     }
     if (auto r = db_->exec("COMMIT"); !r) {
+      note_failure();
       (void)db_->exec("ROLLBACK");
       return r.error();
     }
@@ -244,7 +255,10 @@ Result<HousekeepingReport> JobStore::housekeep(const std::function<bool()>& keep
     if (deleted < kPurgeChunk) break;
     if (!keep_going()) return report;  // the rest waits for the next round; no checkpoint now
   }
-  if (auto r = db_->exec("PRAGMA wal_checkpoint(TRUNCATE)"); !r) return r.error();
+  if (auto r = db_->exec("PRAGMA wal_checkpoint(TRUNCATE)"); !r) {
+    note_failure();
+    return r.error();
+  }
   report.checkpointed = true;
   return report;
 }

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <vector>
 
+#include "failing_sync_vfs.hpp"
 #include "queue_test_support.hpp"
 
 namespace triagent::queue_test {
@@ -132,6 +133,51 @@ TEST_F(QueueCommits, ABatchTheDiskRefusesFailsWholeAndLeavesNothingBehind) {
   EXPECT_EQ(get(kept)->state, JobState::queued);
   EXPECT_EQ(get(again->job_id)->payload, big_payload);
   EXPECT_TRUE(enqueue("refused")->duplicate);
+}
+
+// A disk that fails an fsync (EIO). Linux may then have dropped the unwritten pages and marked
+// them clean, so the next fsync can succeed without them; going on would risk answering 202 for
+// jobs a power loss then takes away. The queue stops instead, until a restart.
+class QueueFsyncFailure : public QueueFixture {
+ protected:
+  ~QueueFsyncFailure() override { queue.reset(); }  // closed before the VFS it uses goes
+  testing_support::FailingSyncVfs vfs;               // registered before SetUp() opens the queue
+};
+
+TEST_F(QueueFsyncFailure, AFailedFsyncStopsTheQueueUntilARestartAndAnsweredJobsStay) {
+  const auto kept = enqueue_id("kept");
+  vfs.fail_syncs(true);
+  auto failed = enqueue("refused");
+  ASSERT_FALSE(failed);
+  EXPECT_GE(vfs.failed_syncs(), 1);
+  EXPECT_EQ(failed.error().code, ErrorCode::unavailable);
+  EXPECT_NE(failed.error().message.find("failed to flush"), std::string::npos) << failed.error().message;
+  EXPECT_NE(failed.error().message.find("until the daemon restarts"), std::string::npos) << failed.error().message;
+
+  // The disk answers again, but the queue no longer trusts the file: writes, leases and reads
+  // alike are refused (so /readyz, which reads stats, reports the job store as failed).
+  vfs.fail_syncs(false);
+  const int syncs_failed = vfs.failed_syncs();
+  auto after = enqueue("after");
+  ASSERT_FALSE(after);
+  EXPECT_NE(after.error().message.find("until the daemon restarts"), std::string::npos) << after.error().message;
+  EXPECT_FALSE(lease("w1", 1));
+  auto st = wait_for<QueueStats>([&](auto cb) { queue->stats(cb); });
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.error().message.find("failed to flush"), std::string::npos) << st.error().message;
+  EXPECT_FALSE(housekeep());
+  EXPECT_EQ(vfs.failed_syncs(), syncs_failed);  // nothing reached the disk code again
+  EXPECT_GE(sqlite().counters().failed_batches, 3);
+
+  // After a restart: the job answered before is there, the refused ones are not (their senders
+  // got a 503 and send them again), and the queue takes webhooks again.
+  reopen();
+  EXPECT_EQ(get(kept)->state, JobState::queued);
+  auto resent = enqueue("refused");
+  ASSERT_TRUE(resent) << resent.error().message;
+  EXPECT_FALSE(resent->duplicate);
+  EXPECT_FALSE(enqueue("after")->duplicate);
+  EXPECT_EQ(stats().ready, 3);
 }
 
 }  // namespace
